@@ -1,0 +1,45 @@
+# Lantern's two commands live here: `make demo` and `make check`. Both set up what they need first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo check lint typecheck imports test browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev,browser]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job on a fresh machine: SQLite database, demo data, the licence book summary.
+demo: setup
+	$(BIN)/lantern db upgrade
+	$(BIN)/lantern demo
+
+## Everything CI runs: linters, type checker, import contracts, the whole test suite on SQLite and PostgreSQL.
+check: setup browser-deps lint typecheck imports test
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+test:
+	$(BIN)/pytest -n 2 --cov --cov-report=term:skip-covered
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed; browser tests will say why they skip"
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

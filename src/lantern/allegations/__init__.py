@@ -1,0 +1,1 @@
+"""Allegations: sourced claims that a unit or person committed an abuse."""

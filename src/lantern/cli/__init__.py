@@ -1,0 +1,1 @@
+"""The `lantern` command: one Typer app with a sub-app per domain."""

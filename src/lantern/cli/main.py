@@ -1,0 +1,56 @@
+"""The root `lantern` command. Each domain adds its sub-app here."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from lantern import __version__
+from lantern.cli import audit, db
+from lantern.cli.common import AppState, err_console
+from lantern.errors import LanternError, ValidationProblem
+from lantern.settings import Settings
+
+app = typer.Typer(
+    help="Lantern keeps exported firearms out of the hands of security-force units implicated in abuses.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="LANTERN_DATABASE_URL", help="Database URL (default: SQLite)."
+    ),
+    actor: str | None = typer.Option(None, "--actor", help="Who the audit log names for this change."),
+) -> None:
+    overrides: dict[str, object] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if actor:
+        overrides["actor"] = actor
+    ctx.obj = AppState(Settings(**overrides))  # type: ignore[arg-type]  # pydantic validates the overrides
+
+
+@app.command("version")
+def version() -> None:
+    """Print Lantern's version."""
+    print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except ValidationProblem as exc:
+        err_console.print(f"[red]error:[/red] {exc.message}")
+        for problem in exc.problems:
+            err_console.print(f"  {problem}", highlight=False, markup=False)
+        sys.exit(2)
+    except LanternError as exc:
+        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""Shared pure value types: partial dates, provenance, identifiers."""

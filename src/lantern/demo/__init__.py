@@ -1,0 +1,1 @@
+"""The demo data set: real units and allegations with citations, synthetic licences."""

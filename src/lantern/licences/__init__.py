@@ -1,0 +1,1 @@
+"""The licence book: State and Commerce licences, their parties, items and status history."""

@@ -1,0 +1,1 @@
+"""After approval: shipments, serials, custody, end-use checks and violation cases."""

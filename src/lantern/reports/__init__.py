@@ -1,0 +1,1 @@
+"""Reports that answer the letter's questions."""

@@ -1,0 +1,1 @@
+"""Licence review: the suspension criteria, findings, alerts and continuous re-vetting."""

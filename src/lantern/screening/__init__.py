@@ -1,0 +1,1 @@
+"""The screening engine: which unit or list entry a name as written refers to."""

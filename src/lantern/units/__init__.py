@@ -1,0 +1,1 @@
+"""The registry of security-force units: hierarchy over time, aliases and acronyms."""
