@@ -18,7 +18,9 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LANTERN_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LANTERN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
 
     data_dir: Path = Field(
         default_factory=default_data_dir,
