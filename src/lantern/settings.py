@@ -9,12 +9,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "lantern"
+
+
+class ImportSettings(BaseModel):
+    """How `lantern import` reads files (LANTERN_IMPORTS__<NAME>)."""
+
+    chunk_size: int = Field(
+        default=2000, ge=1, description="Records checked and written together; larger uses more memory."
+    )
+    max_problems: int = Field(
+        default=200,
+        ge=1,
+        description="An import stops reading after this many problems and reports them (nothing is stored).",
+    )
+    max_line_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        description="Longest line read as one record; longer lines are reported as problems, not read whole.",
+    )
+    progress_min_bytes: int = Field(
+        default=5_000_000, ge=0, description="Files at least this large show a progress bar while importing."
+    )
 
 
 class Settings(BaseSettings):
@@ -36,6 +57,9 @@ class Settings(BaseSettings):
     actor: str = Field(
         default="cli",
         description="Who the audit log names for changes made from the command line.",
+    )
+    imports: ImportSettings = Field(
+        default_factory=ImportSettings, description="Reading files with `lantern import`."
     )
 
     @property

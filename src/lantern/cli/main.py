@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db
+from lantern.cli import audit, db, io
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.command("import")(io.import_command)
+app.command("export")(io.export_command)
 
 
 @app.callback()
@@ -49,7 +51,7 @@ def main() -> None:
     except ValidationProblem as exc:
         err_console.print(f"[red]error:[/red] {exc.message}")
         for problem in exc.problems:
-            err_console.print(f"  {problem}", highlight=False, markup=False)
+            err_console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except LanternError as exc:
         err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)

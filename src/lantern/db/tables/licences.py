@@ -44,6 +44,8 @@ class LicenceRow(Base):
     exporter_key: Mapped[str | None] = mapped_column(String(300), index=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     parties: Mapped[list[PartyRow]] = relationship(

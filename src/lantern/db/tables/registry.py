@@ -21,6 +21,8 @@ class SourceRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
     document_ref: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
@@ -36,6 +38,8 @@ class UnitRow(Base):
     state: Mapped[str | None] = mapped_column(String(100), index=True)
     municipality: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     aliases: Mapped[list[UnitAliasRow]] = relationship(
@@ -111,6 +115,8 @@ class AllegationRow(Base):
     state: Mapped[str | None] = mapped_column(String(100))
     municipality: Mapped[str | None] = mapped_column(String(200))
     confidence: Mapped[str] = mapped_column(String(10))
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     units: Mapped[list[AllegationUnitRow]] = relationship(

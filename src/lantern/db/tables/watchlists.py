@@ -21,6 +21,8 @@ class WatchListRow(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     list_date: Mapped[date | None] = mapped_column(Date)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     source: Mapped[SourceRow | None] = relationship()
@@ -43,6 +45,8 @@ class ListEntryRow(Base):
     listed: Mapped[str | None] = mapped_column(String(10))
     delisted: Mapped[str | None] = mapped_column(String(10))
     remarks: Mapped[str | None] = mapped_column(Text)
+    # Hash of the record as last imported (lantern.io.store); any other writer sets it to NULL.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     watch_list: Mapped[WatchListRow] = relationship()

@@ -1,0 +1,1 @@
+"""Import and export: the record formats, their readers and writers, and the write-side store."""

@@ -1,0 +1,1167 @@
+"""Write-side services: store and update sources, units, watch lists, list entries, licences, allegations,
+shipments and custody events, every write audited.
+
+Records arrive already validated (lantern.io.records, lantern.io.checks). A store keys each record by its
+natural id, skips it when its content hash matches the stored one, creates it in bulk when it is new, and
+updates it in place when it changed, with before and after in the audit log. References between records
+(a party's unit, a citation's source...) are checked against the database and the records of the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar, cast
+
+import orjson
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from lantern.audit.batch import AuditBatch
+from lantern.core.dates import PartialDate
+from lantern.core.text import fold
+from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
+from lantern.db.tables.registry import (
+    AllegationPersonRow,
+    AllegationStatusRow,
+    AllegationUnitRow,
+    AllegationViolationRow,
+    CitationRow,
+    UnitAliasRow,
+    UnitParentRow,
+    UnitRow,
+    UnitSourceRow,
+)
+from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
+from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.errors import ValidationProblem
+from lantern.io.bulk import allocate_ids, insert_rows, is_postgresql, sync_children, table
+from lantern.io.load import MAIN_TABLES, load_records
+from lantern.io.problems import Loc, Problem, Row
+from lantern.io.records import (
+    AllegationRecord,
+    CustodyRecord,
+    LicenceRecord,
+    ListEntryRecord,
+    Record,
+    RecordKind,
+    ShipmentRecord,
+    SourceRecord,
+    UnitRecord,
+    WatchListRecord,
+    dump,
+)
+from lantern.licences.model import LicenceStatus, PartyRole, StatusChange
+from lantern.monitoring.model import (
+    DRAWING_STATUSES,
+    SerialKey,
+    ShipmentLine,
+    ShipmentNotice,
+    ShipmentStatus,
+)
+from lantern.monitoring.rules import (
+    ItemAllowance,
+    LicenceBalance,
+    decide,
+    draw_down,
+    give_back,
+    serial_key,
+)
+from lantern.units.hierarchy import find_cycle
+
+NOUNS = {
+    RecordKind.SOURCES: "source",
+    RecordKind.UNITS: "unit",
+    RecordKind.LISTS: "watch list",
+    RecordKind.LIST_ENTRIES: "list entry",
+    RecordKind.LICENCES: "licence",
+    RecordKind.ALLEGATIONS: "allegation",
+    RecordKind.SHIPMENTS: "shipment",
+    RecordKind.CUSTODY: "custody event",
+}
+ENTITY_TYPES = {
+    RecordKind.SOURCES: "source",
+    RecordKind.UNITS: "unit",
+    RecordKind.LISTS: "watch_list",
+    RecordKind.LIST_ENTRIES: "list_entry",
+    RecordKind.LICENCES: "licence",
+    RecordKind.ALLEGATIONS: "allegation",
+    RecordKind.SHIPMENTS: "shipment",
+    RecordKind.CUSTODY: "custody_event",
+}
+
+Ref = tuple[Loc, RecordKind, str]
+R = TypeVar("R", bound=Record)
+
+
+def content_hash(record: Record, data: dict[str, Any]) -> str:
+    """The hash that tells an unchanged record from a changed one (fields the importer derives excluded)."""
+    if record.derived_fields:
+        data = {k: v for k, v in data.items() if k not in record.derived_fields}
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _earliest(text: str | None) -> date | None:
+    return PartialDate.parse(text).earliest() if text else None
+
+
+def _latest(text: str | None) -> date | None:
+    return PartialDate.parse(text).latest() if text else None
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0  # shipments refused by the draw-down rules (stored, with their reasons)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+class Resolver:
+    """Natural keys to row ids and content hashes, with a cache of what this run already knows."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._ids: dict[RecordKind, dict[str, int]] = defaultdict(dict)
+
+    def remember(self, kind: RecordKind, key: str, row_id: int) -> None:
+        self._ids[kind][key] = row_id
+
+    def ids(self, kind: RecordKind, keys: Iterable[str]) -> dict[str, int]:
+        known = self._ids[kind]
+        wanted = {k for k in keys if k}
+        missing = [k for k in wanted if k not in known]
+        if missing:
+            for key, (row_id, _hash) in self.lookup(kind, missing).items():
+                known[key] = row_id
+        return {k: known[k] for k in wanted if k in known}
+
+    def lookup(self, kind: RecordKind, keys: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+        """Stored (id, content hash) by natural key."""
+        found: dict[str, tuple[int, str | None]] = {}
+        if not keys:
+            return found
+        if kind is RecordKind.LICENCES:
+            by_agency: dict[str, list[str]] = defaultdict(list)
+            for key in keys:
+                agency, _, number = key.partition("/")
+                by_agency[agency].append(number)
+            for agency, numbers in by_agency.items():
+                by_number = select(LicenceRow.id, LicenceRow.number, LicenceRow.content_hash).where(
+                    LicenceRow.agency == agency, LicenceRow.number.in_(numbers)
+                )
+                for row_id, number, digest in self.session.execute(by_number):
+                    found[f"{agency}/{number}"] = (row_id, digest)
+        elif kind is RecordKind.LIST_ENTRIES:
+            pairs = [key.partition("/")[::2] for key in keys]
+            by_pair = (
+                select(ListEntryRow.id, WatchListRow.key, ListEntryRow.key, ListEntryRow.content_hash)
+                .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+                .where(
+                    WatchListRow.key.in_({p[0] for p in pairs}), ListEntryRow.key.in_({p[1] for p in pairs})
+                )
+            )
+            wanted = set(keys)
+            for row_id, list_key, entry_key, digest in self.session.execute(by_pair):
+                if f"{list_key}/{entry_key}" in wanted:
+                    found[f"{list_key}/{entry_key}"] = (row_id, digest)
+        else:
+            main = MAIN_TABLES[kind]
+            query = select(main.c.id, main.c.key, main.c.content_hash).where(main.c.key.in_(keys))
+            for row_id, key, digest in self.session.execute(query):
+                found[key] = (row_id, digest)
+        for key, (row_id, _digest) in found.items():
+            self._ids[kind][key] = row_id
+        return found
+
+
+@dataclass
+class Written:
+    """The rows one record becomes: its main row and its children, table by table."""
+
+    main: dict[str, Any]
+    # (child table, column pointing at the main row, columns that identify a child across updates, rows)
+    children: list[tuple[Table, str, tuple[str, ...], list[dict[str, Any]]]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What the stores of one run share: the transaction, the audit batch, keys seen so far."""
+
+    session: Session
+    audit: AuditBatch
+    now: datetime
+    resolver: Resolver
+    seen: dict[RecordKind, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    #: Serial keys declared by shipments of this run (so custody events may name them).
+    declared_serials: set[SerialKey] = field(default_factory=set)
+    writing: bool = True  # False once a problem is found: later records are still checked, not stored
+
+
+class KindStore(Generic[R]):
+    kind: ClassVar[RecordKind]
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.counts = Counts()
+
+    @property
+    def session(self) -> Session:
+        return self.ctx.session
+
+    @property
+    def table(self) -> Table:
+        return MAIN_TABLES[self.kind]
+
+    # --- checking ---
+
+    def references(self, record: R) -> Iterator[Ref]:
+        """References this record makes to other records, checked before anything is stored."""
+        return iter(())
+
+    def check(self, rows: Sequence[Row]) -> None:
+        """Add a problem to each row that refers to something neither stored nor in this run."""
+        wanted: dict[RecordKind, set[str]] = defaultdict(set)
+        refs = [(row, ref) for row in rows for ref in self.references(cast(R, row.record))]
+        for _row, (_loc, kind, key) in refs:
+            wanted[kind].add(key)
+        found = {kind: self.ctx.resolver.ids(kind, keys) for kind, keys in wanted.items()}
+        for row, (loc, kind, key) in refs:
+            if key not in found[kind] and key not in self.ctx.seen[kind]:
+                row.add(loc, f"unknown {NOUNS[kind]} {key!r}")
+
+    # --- writing ---
+
+    def rows_for(self, row_id: int, record: R, digest: str) -> Written:
+        raise NotImplementedError
+
+    def save(self, records: Sequence[R]) -> None:
+        """Create new records in bulk, update changed ones, skip unchanged ones; all audited."""
+        existing = self.ctx.resolver.lookup(self.kind, [r.key for r in records])
+        creates: list[tuple[R, dict[str, Any], str]] = []
+        updates: list[tuple[int, R, dict[str, Any], str]] = []
+        for record in records:
+            data = dump(record)
+            digest = content_hash(record, data)
+            stored = existing.get(record.key)
+            if stored is None:
+                creates.append((record, data, digest))
+            elif stored[1] == digest:
+                self.counts.unchanged += 1
+            else:
+                updates.append((stored[0], record, data, digest))
+        self.create(creates)
+        for row_id, record, data, digest in updates:
+            self.update(row_id, record, data, digest)
+
+    def create(self, creates: Sequence[tuple[R, dict[str, Any], str]]) -> None:
+        if not creates:
+            return
+        ids = allocate_ids(self.session, self.table, len(creates))
+        mains: list[dict[str, Any]] = []
+        children: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        for row_id, (record, data, digest) in zip(ids, creates, strict=True):
+            self.ctx.resolver.remember(self.kind, record.key, row_id)
+            written = self.rows_for(row_id, record, digest)
+            mains.append({"id": row_id, **written.main})
+            for child, _parent, _match, child_rows in written.children:
+                children[child] += child_rows
+            self.audit("create", record.key, None, data)
+        insert_rows(self.session, self.table, mains)
+        for child, child_rows in children.items():
+            insert_rows(self.session, child, child_rows)
+        self.counts.created += len(creates)
+        self.created(list(zip(ids, (c[0] for c in creates), strict=True)))
+
+    def created(self, records: Sequence[tuple[int, R]]) -> None:
+        """Hook after a bulk create (units record their parent links here)."""
+
+    def update(self, row_id: int, record: R, data: dict[str, Any], digest: str) -> None:
+        before = dump(load_records(self.session, self.kind, [row_id])[row_id])
+        written = self.rows_for(row_id, record, digest)
+        self.session.execute(update(self.table).where(self.table.c.id == row_id).values(**written.main))
+        for child, parent_column, match, child_rows in written.children:
+            sync_children(self.session, child, parent_column, row_id, child_rows, match)
+        self.audit("update", record.key, before, data)
+        self.counts.updated += 1
+
+    def audit(self, verb: str, key: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        entity_type = ENTITY_TYPES[self.kind]
+        self.ctx.audit.add(
+            action=f"{entity_type}.{verb}",
+            entity_type=entity_type,
+            entity_key=key,
+            before=before,
+            after=after,
+        )
+
+    def finish(self) -> list[Problem]:
+        """Work that needs every record of this kind (unit parent links); returns problems found."""
+        return []
+
+
+class SourceStore(KindStore[SourceRecord]):
+    kind = RecordKind.SOURCES
+
+    def rows_for(self, row_id: int, record: SourceRecord, digest: str) -> Written:
+        return Written(
+            {
+                "key": record.id,
+                "title": record.title,
+                "publisher": record.publisher,
+                "published": record.date,
+                "url": record.url,
+                "document_ref": record.document_ref,
+                "notes": record.notes,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            }
+        )
+
+
+@dataclass
+class _PendingParents:
+    unit_id: int | None
+    key: str
+    parents: list[Any]
+    row: Row | None
+    replace: bool
+
+
+class UnitStore(KindStore[UnitRecord]):
+    """Units; their parent links are written at the end, once every unit of the run exists.
+
+    A unit may name a parent that comes later in the same file, and a cycle can run through the file and
+    the store together (A under B in the store, B under A in the file), so both wait for `finish`.
+    """
+
+    kind = RecordKind.UNITS
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.pending: dict[str, _PendingParents] = {}
+        self._rows: dict[str, Row] = {}
+
+    def references(self, record: UnitRecord) -> Iterator[Ref]:
+        for index, source in enumerate(record.sources):
+            yield ("sources", index), RecordKind.SOURCES, source
+        for index, parent in enumerate(record.parents):
+            if parent.source:
+                yield ("parents", index, "source"), RecordKind.SOURCES, parent.source
+
+    def check(self, rows: Sequence[Row]) -> None:
+        super().check(rows)
+        for row in rows:
+            assert isinstance(row.record, UnitRecord)
+            self._rows[row.record.id] = row
+            if row.record.id not in self.pending:
+                self.pending[row.record.id] = _PendingParents(
+                    None, row.record.id, row.record.parents, row, False
+                )
+
+    def rows_for(self, row_id: int, record: UnitRecord, digest: str) -> Written:
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, record.sources)
+        return Written(
+            {
+                "key": record.id,
+                "name": record.name,
+                "kind": record.kind.value,
+                "level": record.level.value,
+                "country": record.country,
+                "state": record.state,
+                "municipality": record.municipality,
+                "notes": record.notes,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            },
+            [
+                (
+                    table(UnitAliasRow),
+                    "unit_id",
+                    ("position",),
+                    [
+                        {"unit_id": row_id, "position": i, "name": a.name, "kind": a.kind.value}
+                        for i, a in enumerate(record.aliases)
+                    ],
+                ),
+                (
+                    table(UnitSourceRow),
+                    "unit_id",
+                    ("source_id",),
+                    [
+                        {"unit_id": row_id, "position": i, "source_id": sources[s]}
+                        for i, s in enumerate(record.sources)
+                    ],
+                ),
+            ],
+        )
+
+    def created(self, records: Sequence[tuple[int, R]]) -> None:
+        for row_id, record in records:
+            assert isinstance(record, UnitRecord)
+            self.pending[record.id] = _PendingParents(
+                row_id, record.id, record.parents, self._rows.get(record.id), False
+            )
+
+    def update(self, row_id: int, record: UnitRecord, data: dict[str, Any], digest: str) -> None:
+        super().update(row_id, record, data, digest)
+        self.pending[record.id] = _PendingParents(
+            row_id, record.id, record.parents, self._rows.get(record.id), True
+        )
+
+    def save(self, records: Sequence[UnitRecord]) -> None:
+        super().save(records)
+        # Unchanged units keep their stored parents: take them out of the parent work.
+        for record in records:
+            pending = self.pending.get(record.key)
+            if pending is not None and pending.unit_id is None:
+                del self.pending[record.key]
+
+    def _stored_parents(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        child = table(UnitRow).alias("child")
+        parent = table(UnitRow).alias("parent")
+        links = table(UnitParentRow)
+        query = (
+            select(child.c.key, parent.c.key)
+            .select_from(
+                links.join(child, child.c.id == links.c.unit_id).join(
+                    parent, parent.c.id == links.c.parent_id
+                )
+            )
+            .where(child.c.key.in_(list(keys)))
+        )
+        graph: dict[str, list[str]] = defaultdict(list)
+        for child_key, parent_key in self.session.execute(query):
+            graph[child_key].append(parent_key)
+        return graph
+
+    def _graph(self) -> dict[str, list[str]]:
+        """The parent graph reachable from this run's units: their new links, then the stored ones above."""
+        graph = {key: [p.unit for p in pending.parents] for key, pending in self.pending.items()}
+        frontier = {p for parents in graph.values() for p in parents if p not in graph}
+        while frontier:
+            stored = self._stored_parents(frontier)
+            for key in frontier:
+                graph[key] = stored.get(key, [])
+            frontier = {p for key in frontier for p in graph[key] if p not in graph}
+        return graph
+
+    def finish(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.pending:
+            return problems
+        parent_keys = {p.unit for pending in self.pending.values() for p in pending.parents}
+        known = self.ctx.resolver.ids(RecordKind.UNITS, parent_keys)
+        for pending in self.pending.values():
+            for index, parent in enumerate(pending.parents):
+                if parent.unit not in known and parent.unit not in self.ctx.seen[RecordKind.UNITS]:
+                    problems.append(
+                        self._problem(pending, ("parents", index, "unit"), f"unknown unit {parent.unit!r}")
+                    )
+        if any(pending.parents for pending in self.pending.values()):
+            cycle = find_cycle(self._graph())
+            if cycle is not None:
+                first = next((k for k in cycle if k in self.pending), cycle[0])
+                pending = self.pending.get(first) or _PendingParents(None, first, [], None, False)
+                shown = " → ".join(cycle)
+                problems.append(self._problem(pending, ("parents",), f"parent cycle: {shown}"))
+        if problems or not self.ctx.writing:
+            return problems
+        self._write_parents(known)
+        return problems
+
+    def _problem(self, pending: _PendingParents, loc: Loc, message: str) -> Problem:
+        if pending.row is None:
+            return Problem("(store)", 0, f"unit {pending.key}", message)
+        return pending.row.add(loc, message)
+
+    def _write_parents(self, known: dict[str, int]) -> None:
+        source_ids = self.ctx.resolver.ids(
+            RecordKind.SOURCES,
+            {p.source for pending in self.pending.values() for p in pending.parents if p.source},
+        )
+        inserts: list[dict[str, Any]] = []
+        for pending in self.pending.values():
+            if pending.unit_id is None:
+                continue
+            rows = [
+                {
+                    "unit_id": pending.unit_id,
+                    "parent_id": known[p.unit],
+                    "position": i,
+                    "start": p.start,
+                    "end": p.end,
+                    "start_date": _earliest(p.start),
+                    "end_date": _latest(p.end),
+                    "source_id": source_ids.get(p.source) if p.source else None,
+                }
+                for i, p in enumerate(pending.parents)
+            ]
+            if pending.replace:
+                sync_children(
+                    self.session, table(UnitParentRow), "unit_id", pending.unit_id, rows, ("position",)
+                )
+            else:
+                inserts += rows
+        insert_rows(self.session, table(UnitParentRow), inserts)
+
+
+class WatchListStore(KindStore[WatchListRecord]):
+    kind = RecordKind.LISTS
+
+    def references(self, record: WatchListRecord) -> Iterator[Ref]:
+        if record.source:
+            yield ("source",), RecordKind.SOURCES, record.source
+
+    def rows_for(self, row_id: int, record: WatchListRecord, digest: str) -> Written:
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [record.source] if record.source else [])
+        return Written(
+            {
+                "key": record.id,
+                "name": record.name,
+                "source_id": sources.get(record.source) if record.source else None,
+                "list_date": record.date,
+                "synthetic": record.synthetic,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            }
+        )
+
+
+class ListEntryStore(KindStore[ListEntryRecord]):
+    kind = RecordKind.LIST_ENTRIES
+
+    def references(self, record: ListEntryRecord) -> Iterator[Ref]:
+        yield ("list",), RecordKind.LISTS, record.list
+
+    def rows_for(self, row_id: int, record: ListEntryRecord, digest: str) -> Written:
+        lists = self.ctx.resolver.ids(RecordKind.LISTS, [record.list])
+        return Written(
+            {
+                "watch_list_id": lists[record.list],
+                "key": record.id,
+                "name": record.name,
+                "entry_type": record.type.value,
+                "aliases": list(record.aliases),
+                "countries": list(record.countries),
+                "programs": list(record.programs),
+                "identifiers": [[i.scheme, i.value] for i in record.identifiers],
+                "listed": record.listed,
+                "delisted": record.delisted,
+                "remarks": record.remarks,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            }
+        )
+
+
+class LicenceStore(KindStore[LicenceRecord]):
+    kind = RecordKind.LICENCES
+
+    def references(self, record: LicenceRecord) -> Iterator[Ref]:
+        for index, party in enumerate(record.parties):
+            if party.unit:
+                yield ("parties", index, "unit"), RecordKind.UNITS, party.unit
+            if party.list_entry:
+                yield ("parties", index, "list_entry"), RecordKind.LIST_ENTRIES, party.list_entry
+
+    def check(self, rows: Sequence[Row]) -> None:
+        super().check(rows)
+        # An item that shipments point at cannot disappear from a corrected licence.
+        stored = self.ctx.resolver.lookup(self.kind, [r.record.key for r in rows if r.record])
+        if not stored:
+            return
+        shipped = defaultdict(set)
+        query = (
+            select(ItemRow.licence_id, ItemRow.line)
+            .join(ShipmentLineRow, ShipmentLineRow.item_id == ItemRow.id)
+            .where(ItemRow.licence_id.in_([row_id for row_id, _ in stored.values()]))
+        )
+        for licence_id, line in self.session.execute(query):
+            shipped[licence_id].add(line)
+        for row in rows:
+            record = row.record
+            assert isinstance(record, LicenceRecord)
+            if record.key not in stored:
+                continue
+            lines = {item.line for item in record.items}
+            for line in sorted(shipped[stored[record.key][0]] - lines):
+                row.add(("items",), f"item {line} has shipments against it and cannot be removed")
+
+    def rows_for(self, row_id: int, record: LicenceRecord, digest: str) -> Written:
+        units = self.ctx.resolver.ids(RecordKind.UNITS, [p.unit for p in record.parties if p.unit])
+        entries = self.ctx.resolver.ids(
+            RecordKind.LIST_ENTRIES, [p.list_entry for p in record.parties if p.list_entry]
+        )
+        applicant = next((p.name for p in record.parties if p.role is PartyRole.APPLICANT), None)
+        return Written(
+            {
+                "agency": record.agency.value,
+                "number": record.number,
+                "kind": record.kind.value,
+                "destination_country": record.country,
+                "end_use": record.end_use,
+                "issue_date": record.issue_date,
+                "expiry_date": record.expiry_date,
+                "total_value": record.value,
+                "cn_reference": record.cn_reference,
+                "proviso_text": record.provisos,
+                "status": record.status_history[-1].status.value if record.status_history else None,
+                "exporter_key": fold(applicant)[:300] if applicant else None,
+                "synthetic": record.synthetic,
+                "notes": record.notes,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            },
+            [
+                (
+                    table(PartyRow),
+                    "licence_id",
+                    ("position",),
+                    [
+                        {
+                            "licence_id": row_id,
+                            "position": i,
+                            "role": p.role.value,
+                            "name": p.name,
+                            "country": p.country,
+                            "address": p.address,
+                            "unit_id": units.get(p.unit) if p.unit else None,
+                            "list_entry_id": entries.get(p.list_entry) if p.list_entry else None,
+                        }
+                        for i, p in enumerate(record.parties)
+                    ],
+                ),
+                (
+                    table(ItemRow),
+                    "licence_id",
+                    ("line",),
+                    [
+                        {
+                            "licence_id": row_id,
+                            "line": item.line,
+                            "usml_category": item.usml_category,
+                            "eccn": item.eccn,
+                            "fire_mode": item.fire_mode.value,
+                            "description": item.description,
+                            "manufacturer": item.manufacturer,
+                            "model": item.model,
+                            "calibre": item.calibre,
+                            "quantity": item.quantity,
+                            "unit_value": item.unit_value,
+                            "total_value": item.total_value,
+                        }
+                        for item in record.items
+                    ],
+                ),
+                (
+                    table(ExclusionRow),
+                    "licence_id",
+                    ("position",),
+                    [
+                        {
+                            "licence_id": row_id,
+                            "position": i,
+                            "kind": e.kind.value,
+                            "value": e.value,
+                            "text": e.text,
+                        }
+                        for i, e in enumerate(record.exclusions)
+                    ],
+                ),
+                (
+                    table(LicenceStatusRow),
+                    "licence_id",
+                    ("position",),
+                    [
+                        {
+                            "licence_id": row_id,
+                            "position": i,
+                            "status": s.status.value,
+                            "changed_at": s.at,
+                            "actor": s.by,
+                            "reason": s.reason,
+                        }
+                        for i, s in enumerate(record.status_history)
+                    ],
+                ),
+            ],
+        )
+
+
+class AllegationStore(KindStore[AllegationRecord]):
+    kind = RecordKind.ALLEGATIONS
+
+    def references(self, record: AllegationRecord) -> Iterator[Ref]:
+        for index, unit in enumerate(record.units):
+            yield ("units", index), RecordKind.UNITS, unit
+        for index, person in enumerate(record.persons):
+            if person.unit:
+                yield ("persons", index, "unit"), RecordKind.UNITS, person.unit
+        for index, citation in enumerate(record.citations):
+            yield ("citations", index, "source"), RecordKind.SOURCES, citation.source
+
+    def rows_for(self, row_id: int, record: AllegationRecord, digest: str) -> Written:
+        units = self.ctx.resolver.ids(
+            RecordKind.UNITS, [*record.units, *(p.unit for p in record.persons if p.unit)]
+        )
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [c.source for c in record.citations])
+        return Written(
+            {
+                "key": record.id,
+                "description": record.description,
+                "incident_start": record.start,
+                "incident_end": record.end,
+                "incident_start_date": _earliest(record.start),
+                "incident_end_date": _latest(record.end),
+                "place": record.place,
+                "state": record.state,
+                "municipality": record.municipality,
+                "confidence": record.confidence.value,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            },
+            [
+                (
+                    table(AllegationUnitRow),
+                    "allegation_id",
+                    ("unit_id",),
+                    [
+                        {"allegation_id": row_id, "position": i, "unit_id": units[u]}
+                        for i, u in enumerate(record.units)
+                    ],
+                ),
+                (
+                    table(AllegationViolationRow),
+                    "allegation_id",
+                    ("position",),
+                    [
+                        {"allegation_id": row_id, "position": i, "violation": v.value}
+                        for i, v in enumerate(record.violations)
+                    ],
+                ),
+                (
+                    table(AllegationPersonRow),
+                    "allegation_id",
+                    ("position",),
+                    [
+                        {
+                            "allegation_id": row_id,
+                            "position": i,
+                            "name": p.name,
+                            "role": p.role,
+                            "unit_id": units.get(p.unit) if p.unit else None,
+                        }
+                        for i, p in enumerate(record.persons)
+                    ],
+                ),
+                (
+                    table(CitationRow),
+                    "allegation_id",
+                    ("position",),
+                    [
+                        {
+                            "allegation_id": row_id,
+                            "position": i,
+                            "source_id": sources[c.source],
+                            "access_point": c.access_point,
+                            "quote": c.quote,
+                        }
+                        for i, c in enumerate(record.citations)
+                    ],
+                ),
+                (
+                    table(AllegationStatusRow),
+                    "allegation_id",
+                    ("position",),
+                    [
+                        {
+                            "allegation_id": row_id,
+                            "position": i,
+                            "status": s.status.value,
+                            "status_date": s.date,
+                            "note": s.note,
+                        }
+                        for i, s in enumerate(record.statuses)
+                    ],
+                ),
+            ],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    id: int
+    quantity: int
+    total_value: Decimal | None
+    category: str | None
+
+
+@dataclass
+class _Licence:
+    id: int
+    items: dict[int, _Item]
+    balance: LicenceBalance
+
+
+def _notice(record: ShipmentRecord) -> ShipmentNotice:
+    return ShipmentNotice(
+        licence_key=record.licence,
+        shipped_on=record.date,
+        lines=tuple(ShipmentLine(line.item, line.quantity, line.value) for line in record.lines),
+        serials=tuple(serial_key(s.make, s.serial) for s in record.serials),
+        value=record.value,
+    )
+
+
+class ShipmentStore(KindStore[ShipmentRecord]):
+    """Shipments, decided one by one with the draw-down rules against the licence's running balance."""
+
+    kind = RecordKind.SHIPMENTS
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._licences: dict[str, _Licence] = {}
+        # Serials registered by this run's accepted shipments: key -> shipment id.
+        self._registered: dict[SerialKey, str] = {}
+
+    def references(self, record: ShipmentRecord) -> Iterator[Ref]:
+        yield ("licence",), RecordKind.LICENCES, record.licence
+
+    def _licence(self, key: str) -> _Licence | None:
+        if key in self._licences:
+            return self._licences[key]
+        row_id = self.ctx.resolver.ids(RecordKind.LICENCES, [key]).get(key)
+        if row_id is None:
+            return None
+        query = select(LicenceRow.expiry_date, LicenceRow.total_value).where(LicenceRow.id == row_id)
+        if is_postgresql(self.session):
+            query = query.with_for_update()  # shipment notices filed meanwhile wait for this import
+        expiry, total = self.session.execute(query).one()
+        statuses = tuple(
+            StatusChange(LicenceStatus(status), at if at.tzinfo else at.replace(tzinfo=UTC), actor)
+            for status, at, actor in self.session.execute(
+                select(LicenceStatusRow.status, LicenceStatusRow.changed_at, LicenceStatusRow.actor)
+                .where(LicenceStatusRow.licence_id == row_id)
+                .order_by(LicenceStatusRow.position)
+            )
+        )
+        items = {
+            line: _Item(item_id, quantity, value, usml or eccn)
+            for item_id, line, quantity, value, usml, eccn in self.session.execute(
+                select(
+                    ItemRow.id,
+                    ItemRow.line,
+                    ItemRow.quantity,
+                    ItemRow.total_value,
+                    ItemRow.usml_category,
+                    ItemRow.eccn,
+                ).where(ItemRow.licence_id == row_id)
+            )
+        }
+        balance = LicenceBalance(
+            key=key,
+            status_history=statuses,
+            allowances={line: ItemAllowance(i.quantity, i.total_value) for line, i in items.items()},
+            expiry_date=expiry,
+            total_value=total,
+        )
+        drawing = select(ShipmentRow.id).where(
+            ShipmentRow.licence_id == row_id, ShipmentRow.status.in_([s.value for s in DRAWING_STATUSES])
+        )
+        shipped_ids = list(self.session.execute(drawing).scalars())
+        for stored in load_records(self.session, self.kind, shipped_ids).values():
+            assert isinstance(stored, ShipmentRecord)
+            balance = draw_down(balance, _notice(stored))
+        licence = _Licence(row_id, items, balance)
+        self._licences[key] = licence
+        return licence
+
+    def check(self, rows: Sequence[Row]) -> None:
+        super().check(rows)
+        for row in rows:
+            record = row.record
+            assert isinstance(record, ShipmentRecord)
+            self.ctx.declared_serials.update(serial_key(s.make, s.serial) for s in record.serials)
+            if row.problems:
+                continue
+            licence = self._licence(record.licence)
+            if licence is None:
+                continue  # declared in this run but not stored because of other problems
+            for index, line in enumerate(record.lines):
+                if line.item not in licence.items:
+                    row.add(("lines", index, "item"), f"licence {record.licence} has no item {line.item}")
+
+    def _stored_serials(self, keys: Iterable[SerialKey]) -> dict[SerialKey, str]:
+        wanted = set(keys)
+        found: dict[SerialKey, str] = {}
+        if not wanted:
+            return found
+        query = (
+            select(SerialRow.make_key, SerialRow.serial_key, ShipmentRow.key)
+            .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
+            .where(SerialRow.serial_key.in_({k.serial for k in wanted}))
+        )
+        for make, serial, shipment in self.session.execute(query):
+            key = SerialKey(make, serial)
+            if key in wanted:
+                found[key] = shipment
+        return found
+
+    def save(self, records: Sequence[ShipmentRecord]) -> None:
+        existing = self.ctx.resolver.lookup(self.kind, [r.key for r in records])
+        stored_serials = self._stored_serials(
+            serial_key(s.make, s.serial) for r in records for s in r.serials
+        )
+        creates: list[tuple[ShipmentRecord, dict[str, Any], str]] = []
+        for record in records:
+            data = dump(record)
+            digest = content_hash(record, data)
+            stored = existing.get(record.key)
+            if stored is not None and stored[1] == digest:
+                self.counts.unchanged += 1
+                continue
+            licence = self._licence(record.licence)
+            assert licence is not None
+            own: set[SerialKey] = set()
+            if stored is not None:
+                old = load_records(self.session, self.kind, [stored[0]])[stored[0]]
+                assert isinstance(old, ShipmentRecord)
+                if old.status in DRAWING_STATUSES:
+                    licence.balance = give_back(licence.balance, _notice(old))
+                    own = set(_notice(old).serials)
+
+            def shipped(key: SerialKey, own: set[SerialKey] = own, this: str = record.id) -> str | None:
+                if key in own:
+                    return None
+                earlier = self._registered.get(key) or stored_serials.get(key)
+                return earlier if earlier != this else None
+
+            notice = _notice(record)
+            decision = decide(licence.balance, notice, shipped)
+            if decision.status in DRAWING_STATUSES:
+                licence.balance = draw_down(licence.balance, notice)
+                for key in notice.serials:
+                    self._registered[key] = record.id
+            else:
+                self.counts.rejected += 1
+            data = {**data, "status": decision.status.value, "status_reason": decision.reason}
+            record = record.model_copy(update={"status": decision.status, "status_reason": decision.reason})
+            if stored is None:
+                creates.append((record, data, digest))
+            else:
+                self.update(stored[0], record, data, digest)
+        self.create(creates)
+
+    def rows_for(self, row_id: int, record: ShipmentRecord, digest: str) -> Written:
+        licence = self._licences[record.licence]
+        registered = record.status in DRAWING_STATUSES
+        return Written(
+            {
+                "key": record.id,
+                "licence_id": licence.id,
+                "shipment_date": record.date,
+                "aes_itn": record.aes_itn,
+                "consignee": record.consignee,
+                "value": record.value,
+                "filed_by": record.filed_by,
+                "status": (record.status or ShipmentStatus.ACCEPTED).value,
+                "status_reason": record.status_reason,
+                "rejected_serials": None
+                if registered
+                else [s.model_dump(mode="json") for s in record.serials],
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            },
+            [
+                (
+                    table(ShipmentLineRow),
+                    "shipment_id",
+                    ("item_id",),
+                    [
+                        {
+                            "shipment_id": row_id,
+                            "position": i,
+                            "item_id": licence.items[line.item].id,
+                            "quantity": line.quantity,
+                            "value": line.value,
+                        }
+                        for i, line in enumerate(record.lines)
+                    ],
+                ),
+                (
+                    table(SerialRow),
+                    "shipment_id",
+                    ("make_key", "serial_key"),
+                    [
+                        {
+                            "shipment_id": row_id,
+                            "position": i,
+                            "serial": s.serial,
+                            "serial_key": key.serial,
+                            "make": s.make,
+                            "make_key": key.make,
+                            "model": s.model,
+                            "calibre": s.calibre,
+                            "category": licence.items[s.item].category,
+                            "licence_id": licence.id,
+                            "item_id": licence.items[s.item].id,
+                        }
+                        for i, s in enumerate(record.serials)
+                        for key in [serial_key(s.make, s.serial)]
+                    ]
+                    if registered
+                    else [],
+                ),
+            ],
+        )
+
+    def update(self, row_id: int, record: ShipmentRecord, data: dict[str, Any], digest: str) -> None:
+        if record.status not in DRAWING_STATUSES:
+            # A shipment corrected into a rejected one gives up its serials; custody events may hold them.
+            held = self.session.execute(
+                select(SerialRow.serial)
+                .join(CustodyEventRow, CustodyEventRow.serial_id == SerialRow.id)
+                .where(SerialRow.shipment_id == row_id)
+                .limit(1)
+            ).scalar()
+            if held is not None:
+                raise ValidationProblem(
+                    f"shipment {record.id} would be rejected ({record.status_reason}), but serial {held} has "
+                    "custody events; correct the shipment or the events first"
+                )
+        super().update(row_id, record, data, digest)
+
+
+class CustodyStore(KindStore[CustodyRecord]):
+    kind = RecordKind.CUSTODY
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._serials: dict[str, int] = {}  # custody event key -> serial id, found by `check`
+
+    def references(self, record: CustodyRecord) -> Iterator[Ref]:
+        if record.holder_unit:
+            yield ("holder_unit",), RecordKind.UNITS, record.holder_unit
+        if record.source:
+            yield ("source",), RecordKind.SOURCES, record.source
+
+    def check(self, rows: Sequence[Row]) -> None:
+        super().check(rows)
+        folded: dict[int, SerialKey] = {}
+        for row in rows:
+            record = row.record
+            assert isinstance(record, CustodyRecord)
+            folded[id(row)] = serial_key(record.make or "", record.serial)
+        found: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        query = select(SerialRow.make_key, SerialRow.serial_key, SerialRow.id).where(
+            SerialRow.serial_key.in_({k.serial for k in folded.values()})
+        )
+        for make, serial, row_id in self.session.execute(query):
+            found[serial].append((make, row_id))
+        declared = defaultdict(set)
+        for key in self.ctx.declared_serials:
+            declared[key.serial].add(key.make)
+        for row in rows:
+            record = row.record
+            assert isinstance(record, CustodyRecord)
+            key = folded[id(row)]
+            candidates = [(m, i) for m, i in found.get(key.serial, []) if not record.make or m == key.make]
+            if len(candidates) == 1:
+                self._serials[record.key] = candidates[0][1]
+            elif len(candidates) > 1:
+                row.add(("make",), f"serial {record.serial} shipped under several makes; give the make")
+            elif self.ctx.writing or not (
+                declared.get(key.serial) and (not record.make or key.make in declared[key.serial])
+            ):
+                # Shipments of this run are stored by now unless the run already failed; only then may a
+                # serial be known from them alone.
+                row.add(("serial",), f"unknown serial {record.serial!r}: no accepted shipment carried it")
+
+    def rows_for(self, row_id: int, record: CustodyRecord, digest: str) -> Written:
+        serial_id = self._serials[record.key]
+        units = self.ctx.resolver.ids(RecordKind.UNITS, [record.holder_unit] if record.holder_unit else [])
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [record.source] if record.source else [])
+        return Written(
+            {
+                "key": record.key,
+                "serial_id": serial_id,
+                "partial_date": record.date,
+                "event_date": _earliest(record.date),
+                "event": record.event.value,
+                "place": record.place,
+                "state": record.state,
+                "municipality": record.municipality,
+                "holder": record.holder,
+                "holder_unit_id": units.get(record.holder_unit) if record.holder_unit else None,
+                "source_id": sources.get(record.source) if record.source else None,
+                "note": record.note,
+                "given_key": record.id is not None,
+                "content_hash": digest,
+                "updated_at": self.ctx.now,
+            }
+        )
+
+
+STORES: dict[RecordKind, type[KindStore[Any]]] = {
+    RecordKind.SOURCES: SourceStore,
+    RecordKind.UNITS: UnitStore,
+    RecordKind.LISTS: WatchListStore,
+    RecordKind.LIST_ENTRIES: ListEntryStore,
+    RecordKind.LICENCES: LicenceStore,
+    RecordKind.ALLEGATIONS: AllegationStore,
+    RecordKind.SHIPMENTS: ShipmentStore,
+    RecordKind.CUSTODY: CustodyStore,
+}
+
+
+def save_records(
+    session: Session, records: Sequence[Record], *, actor: str, now: datetime | None = None
+) -> dict[RecordKind, Counts]:
+    """Store or update records of any kinds inside the caller's transaction, every write audited.
+
+    The way for other parts of Lantern (the demo loader, forms, live shipment notices) to write records: the
+    same checks and the same audit as `lantern import`. Raises ValidationProblem, and writes nothing the
+    caller keeps, when a reference is unknown or a rule is broken.
+    """
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    ctx = Context(
+        session, AuditBatch(session, actor=actor, writer=insert_rows, at=now), now, Resolver(session)
+    )
+    by_kind: dict[RecordKind, list[Record]] = defaultdict(list)
+    for record in records:
+        by_kind[record.record_kind].append(record)
+    counts: dict[RecordKind, Counts] = {}
+    problems: list[Problem] = []
+    for kind in RecordKind:
+        if kind not in by_kind:
+            continue
+        store = STORES[kind](ctx)
+        rows = [Row(f"{kind.value}", index + 1, record) for index, record in enumerate(by_kind[kind])]
+        for row in rows:
+            assert row.record is not None
+            ctx.seen[kind].setdefault(row.record.key, f"{row.file}:{row.line}")
+        store.check(rows)
+        problems += [p for row in rows for p in row.problems]
+        if problems:
+            ctx.writing = False
+        else:
+            store.save([row.record for row in rows if row.record is not None])
+        problems += store.finish()
+        counts[kind] = store.counts
+    if problems:
+        raise ValidationProblem("the records cannot be stored", [str(p) for p in problems])
+    ctx.audit.flush()
+    return counts
