@@ -33,6 +33,16 @@ class ImportSettings(BaseModel):
         ge=1024,
         description="Longest line read as one record; longer lines are reported as problems, not read whole.",
     )
+    sqlite_cache_mb: int = Field(
+        default=256,
+        ge=2,
+        description="SQLite page cache for the import's connection, in MB: large imports update big indexes.",
+    )
+    parallel_min_bytes: int = Field(
+        default=20_000_000,
+        ge=0,
+        description="Lantern JSON Lines and CSV files at least this large are read by a second process.",
+    )
     progress_min_bytes: int = Field(
         default=5_000_000, ge=0, description="Files at least this large show a progress bar while importing."
     )

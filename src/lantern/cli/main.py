@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, io
+from lantern.cli import audit, db, io, synth
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -21,6 +21,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.command("import")(io.import_command)
 app.command("export")(io.export_command)
+app.command("synth")(synth.synth_command)
 
 
 @app.callback()

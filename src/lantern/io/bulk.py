@@ -6,9 +6,9 @@ up front so that child rows (parties, items...) can be written in the same pass 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 import orjson
@@ -43,32 +43,58 @@ def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _escape(text_value: str) -> str:
-    return text_value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _sqlite_datetime(value: datetime) -> str:
     # The layout SQLAlchemy's SQLite DateTime writes and reads; stored times are UTC.
     if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        if value.utcoffset():
+            value = value.astimezone(UTC)
+        value = value.replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="microseconds")
 
 
-def _converter(column_type: Any, postgresql: bool) -> Callable[[Any], Any]:
-    """How one column's Python values are handed to the driver without SQLAlchemy's per-row processing."""
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _converter(column_type: Any, postgresql: bool) -> Callable[[Any], Any] | None:
+    """How one column's non-null values reach the driver without SQLAlchemy's per-row processing."""
     if isinstance(column_type, JSON):
-        return lambda v: None if v is None else orjson.dumps(v).decode()
+        return _json
     if postgresql:
-        return lambda v: v
+        return None
     if isinstance(column_type, DateTime):
-        return lambda v: None if v is None else _sqlite_datetime(v)
+        return _sqlite_datetime
     if isinstance(column_type, Date):
-        return lambda v: None if v is None else v.isoformat()
+        return date.isoformat
     if isinstance(column_type, Numeric):
-        return lambda v: None if v is None else str(v)
+        return str
     if isinstance(column_type, Boolean):
-        return lambda v: None if v is None else int(v)
-    return lambda v: v
+        return int
+    return None
+
+
+def _tuples(
+    table: Table, columns: list[str], rows: Sequence[Mapping[str, Any]], postgresql: bool
+) -> list[Any]:
+    getter = itemgetter(*columns)
+    converters = [
+        (index, convert)
+        for index, name in enumerate(columns)
+        if (convert := _converter(table.c[name].type, postgresql)) is not None
+    ]
+    if len(columns) == 1:
+        only = columns[0]
+        values = [[row[only]] for row in rows]
+    else:
+        getter = itemgetter(*columns)  # returns a tuple when given two keys or more
+        values = [list(getter(row)) for row in rows]
+    if converters:
+        for value in values:
+            for index, convert in converters:
+                cell = value[index]
+                if cell is not None:
+                    value[index] = convert(cell)
+    return values
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -77,35 +103,20 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         return
     columns = list(rows[0])
     postgresql = is_postgresql(session)
-    converters = [_converter(table.c[name].type, postgresql) for name in columns]
+    values = _tuples(table, columns, rows, postgresql)
     names = ", ".join(f'"{name}"' for name in columns)
     if not postgresql:
         marks = ", ".join("?" for _ in columns)
-        values = [
-            tuple(convert(row[name]) for name, convert in zip(columns, converters, strict=True))
-            for row in rows
-        ]
-        session.connection().exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+        raw = session.connection().connection.driver_connection
+        assert raw is not None
+        raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
         return
-    buffer = io.StringIO()
-    for row in rows:
-        cells = []
-        for name, convert in zip(columns, converters, strict=True):
-            value = convert(row[name])
-            if value is None:
-                cells.append("\\N")
-            elif isinstance(value, bool):
-                cells.append("t" if value else "f")
-            elif isinstance(value, datetime | date):
-                cells.append(value.isoformat())
-            else:
-                cells.append(_escape(str(value)))
-        buffer.write("\t".join(cells))
-        buffer.write("\n")
     raw = session.connection().connection.driver_connection
     assert raw is not None
+    # psycopg formats each row for COPY in C (write_row); values are Python dates, decimals and strings.
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        copy.write(buffer.getvalue())
+        for value in values:
+            copy.write_row(value)
 
 
 def sync_children(

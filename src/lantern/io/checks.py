@@ -38,11 +38,14 @@ def _range(start: str | None, end: str | None, loc: Loc) -> list[Issue]:
 
 
 def _repeats(values: Iterable[T], loc: Callable[[int], Loc], what: Callable[[T], str]) -> list[Issue]:
-    seen: Counter[T] = Counter()
+    seen: set[T] = set()
+    reported: set[T] = set()
     issues = []
     for index, value in enumerate(values):
-        seen[value] += 1
-        if seen[value] == 2:
+        if value not in seen:
+            seen.add(value)
+        elif value not in reported:
+            reported.add(value)
             issues.append((loc(index), f"{what(value)} appears more than once"))
     return issues
 
@@ -71,9 +74,10 @@ def check_licence(licence: LicenceRecord) -> list[Issue]:
     issues: list[Issue] = []
     if licence.issue_date and licence.expiry_date and licence.expiry_date < licence.issue_date:
         issues.append((("expiry_date",), f"expires ({licence.expiry_date}) before it was issued"))
-    issues += _repeats(
-        (item.line for item in licence.items), lambda i: ("items", i, "line"), lambda n: f"item line {n}"
-    )
+    if len(licence.items) > 1:
+        issues += _repeats(
+            (item.line for item in licence.items), lambda i: ("items", i, "line"), lambda n: f"item line {n}"
+        )
     for index, item in enumerate(licence.items):
         if item.unit_value is not None and item.total_value is not None:
             expected = item.unit_value * item.quantity

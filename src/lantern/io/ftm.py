@@ -317,7 +317,7 @@ class FtmFile:
             "name": name,
             "kind": kind.value,
             "level": level.value,
-            "country": _first(props, "country", "jurisdiction", "mainCountry"),
+            "country": (_first(props, "country", "jurisdiction", "mainCountry") or "").upper() or None,
             "aliases": aliases,
             "parents": [
                 {"unit": e.parent, "start": e.start, "end": e.end, "source": self.list_key} for e in edges

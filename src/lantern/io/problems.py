@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
-from lantern.io.records import Record
+from lantern.io.records import COUNTRY, NONBLANK, Record, fingerprint
 
 #: A place inside a record, as pydantic gives it: ("parties", 1, "name") is the second party's name.
 Loc = tuple[str | int, ...]
@@ -48,6 +49,11 @@ class Row:
     record: Record | None
     problems: list[Problem] = field(default_factory=list)
     locator: Locator | None = None
+    # Filled by `prepare`: the natural key, the record as contract JSON (text, then data) and its hash.
+    key: str | None = None
+    raw: str | None = None
+    data: dict[str, Any] | None = None
+    content: str | None = None
 
     def locate(self, loc: Loc) -> tuple[int, str]:
         if self.locator is not None:
@@ -59,6 +65,23 @@ class Row:
         problem = Problem(self.file, line, name, message)
         self.problems.append(problem)
         return problem
+
+
+def prepare(row: Row) -> Row:
+    """Give a valid row its key, its contract JSON and its content hash; the store writes from these."""
+    record = row.record
+    if record is not None and not row.problems:
+        row.key = record.key
+        row.raw, row.content = fingerprint(record)
+    return row
+
+
+def materialise(row: Row) -> Row:
+    """Parse a prepared row's JSON into data (done in the process that writes)."""
+    if row.raw is not None:
+        row.data = orjson.loads(row.raw)
+        row.raw = None
+    return row
 
 
 def _shown(value: Any) -> str:
@@ -73,6 +96,13 @@ def explain(error: dict[str, Any], record_name: str) -> str:
         return "is required but missing"
     if kind == "extra_forbidden":
         return f"is not a field of {record_name} records (misspelt?)"
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern")
+        if pattern == NONBLANK:
+            return "must not be blank"
+        if pattern == COUNTRY:
+            shown = _shown(error.get("input"))
+            return f"must be a two-letter ISO country code in capitals, like MX (got {shown})"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):

@@ -1,23 +1,23 @@
 """Write-side services: store and update sources, units, watch lists, list entries, licences, allegations,
 shipments and custody events, every write audited.
 
-Records arrive already validated (lantern.io.records, lantern.io.checks). A store keys each record by its
-natural id, skips it when its content hash matches the stored one, creates it in bulk when it is new, and
-updates it in place when it changed, with before and after in the audit log. References between records
-(a party's unit, a citation's source...) are checked against the database and the records of the same run.
+The stores write prepared rows (lantern.io.problems.prepare): records already validated, with their natural
+key, their contract JSON data and its content hash. A record whose hash matches the stored one is skipped; a
+new one is created in bulk; a changed one is updated in place with before and after in the audit log.
+References between records (a party's unit, a citation's source...) are checked against the database and
+the records of the same run before anything is written.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from functools import lru_cache
+from typing import Any, ClassVar
 
-import orjson
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
@@ -41,21 +41,9 @@ from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import ValidationProblem
 from lantern.io.bulk import allocate_ids, insert_rows, is_postgresql, sync_children, table
 from lantern.io.load import MAIN_TABLES, load_records
-from lantern.io.problems import Loc, Problem, Row
-from lantern.io.records import (
-    AllegationRecord,
-    CustodyRecord,
-    LicenceRecord,
-    ListEntryRecord,
-    Record,
-    RecordKind,
-    ShipmentRecord,
-    SourceRecord,
-    UnitRecord,
-    WatchListRecord,
-    dump,
-)
-from lantern.licences.model import LicenceStatus, PartyRole, StatusChange
+from lantern.io.problems import Loc, Problem, Row, materialise, prepare
+from lantern.io.records import Record, RecordKind, derive_custody_key, dump
+from lantern.licences.model import LicenceStatus, StatusChange
 from lantern.monitoring.model import (
     DRAWING_STATUSES,
     SerialKey,
@@ -94,15 +82,23 @@ ENTITY_TYPES = {
     RecordKind.CUSTODY: "custody_event",
 }
 
+Data = dict[str, Any]
 Ref = tuple[Loc, RecordKind, str]
-R = TypeVar("R", bound=Record)
 
 
-def content_hash(record: Record, data: dict[str, Any]) -> str:
-    """The hash that tells an unchanged record from a changed one (fields the importer derives excluded)."""
-    if record.derived_fields:
-        data = {k: v for k, v in data.items() if k not in record.derived_fields}
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+# Contract JSON values to Python values for the database (the JSON was made from validated records).
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _money(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
 
 
 def _earliest(text: str | None) -> date | None:
@@ -111,6 +107,12 @@ def _earliest(text: str | None) -> date | None:
 
 def _latest(text: str | None) -> date | None:
     return PartialDate.parse(text).latest() if text else None
+
+
+@lru_cache(maxsize=65536)
+def exporter_key(applicant: str) -> str:
+    """The folded applicant name that ties an exporter's account to its licences (exporters repeat)."""
+    return fold(applicant)[:300]
 
 
 @dataclass
@@ -139,13 +141,12 @@ class Resolver:
     def remember(self, kind: RecordKind, key: str, row_id: int) -> None:
         self._ids[kind][key] = row_id
 
-    def ids(self, kind: RecordKind, keys: Iterable[str]) -> dict[str, int]:
+    def ids(self, kind: RecordKind, keys: Iterable[str | None]) -> dict[str, int]:
         known = self._ids[kind]
         wanted = {k for k in keys if k}
         missing = [k for k in wanted if k not in known]
         if missing:
-            for key, (row_id, _hash) in self.lookup(kind, missing).items():
-                known[key] = row_id
+            self.lookup(kind, missing)
         return {k: known[k] for k in wanted if k in known}
 
     def lookup(self, kind: RecordKind, keys: Sequence[str]) -> dict[str, tuple[int, str | None]]:
@@ -162,27 +163,28 @@ class Resolver:
                 by_number = select(LicenceRow.id, LicenceRow.number, LicenceRow.content_hash).where(
                     LicenceRow.agency == agency, LicenceRow.number.in_(numbers)
                 )
-                for row_id, number, digest in self.session.execute(by_number):
-                    found[f"{agency}/{number}"] = (row_id, digest)
+                for row_id, number, content in self.session.execute(by_number):
+                    found[f"{agency}/{number}"] = (row_id, content)
         elif kind is RecordKind.LIST_ENTRIES:
             pairs = [key.partition("/")[::2] for key in keys]
             by_pair = (
                 select(ListEntryRow.id, WatchListRow.key, ListEntryRow.key, ListEntryRow.content_hash)
                 .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
                 .where(
-                    WatchListRow.key.in_({p[0] for p in pairs}), ListEntryRow.key.in_({p[1] for p in pairs})
+                    WatchListRow.key.in_({p[0] for p in pairs}),
+                    ListEntryRow.key.in_({p[1] for p in pairs}),
                 )
             )
             wanted = set(keys)
-            for row_id, list_key, entry_key, digest in self.session.execute(by_pair):
+            for row_id, list_key, entry_key, content in self.session.execute(by_pair):
                 if f"{list_key}/{entry_key}" in wanted:
-                    found[f"{list_key}/{entry_key}"] = (row_id, digest)
+                    found[f"{list_key}/{entry_key}"] = (row_id, content)
         else:
             main = MAIN_TABLES[kind]
             query = select(main.c.id, main.c.key, main.c.content_hash).where(main.c.key.in_(keys))
-            for row_id, key, digest in self.session.execute(query):
-                found[key] = (row_id, digest)
-        for key, (row_id, _digest) in found.items():
+            for row_id, key, content in self.session.execute(query):
+                found[key] = (row_id, content)
+        for key, (row_id, _content) in found.items():
             self._ids[kind][key] = row_id
         return found
 
@@ -210,7 +212,23 @@ class Context:
     writing: bool = True  # False once a problem is found: later records are still checked, not stored
 
 
-class KindStore(Generic[R]):
+def _ready(row: Row) -> tuple[str, Data, str]:
+    """A prepared row's key, data and content hash."""
+    assert row.key is not None
+    assert row.data is not None
+    assert row.content is not None
+    return row.key, row.data, row.content
+
+
+def _rows(rows: Sequence[Row]) -> Iterator[tuple[Row, Data]]:
+    for row in rows:
+        if row.data is not None:
+            yield row, row.data
+
+
+class KindStore:
+    """Checks and writes the prepared rows of one record type."""
+
     kind: ClassVar[RecordKind]
 
     def __init__(self, ctx: Context) -> None:
@@ -227,14 +245,14 @@ class KindStore(Generic[R]):
 
     # --- checking ---
 
-    def references(self, record: R) -> Iterator[Ref]:
-        """References this record makes to other records, checked before anything is stored."""
+    def references(self, data: Data) -> Iterator[Ref]:
+        """References a record makes to other records, checked before anything is stored."""
         return iter(())
 
     def check(self, rows: Sequence[Row]) -> None:
         """Add a problem to each row that refers to something neither stored nor in this run."""
         wanted: dict[RecordKind, set[str]] = defaultdict(set)
-        refs = [(row, ref) for row in rows for ref in self.references(cast(R, row.record))]
+        refs = [(row, ref) for row, data in _rows(rows) for ref in self.references(data)]
         for _row, (_loc, kind, key) in refs:
             wanted[kind].add(key)
         found = {kind: self.ctx.resolver.ids(kind, keys) for kind, keys in wanted.items()}
@@ -244,60 +262,67 @@ class KindStore(Generic[R]):
 
     # --- writing ---
 
-    def rows_for(self, row_id: int, record: R, digest: str) -> Written:
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
         raise NotImplementedError
 
-    def save(self, records: Sequence[R]) -> None:
+    def save(self, rows: Sequence[Row]) -> None:
         """Create new records in bulk, update changed ones, skip unchanged ones; all audited."""
-        existing = self.ctx.resolver.lookup(self.kind, [r.key for r in records])
-        creates: list[tuple[R, dict[str, Any], str]] = []
-        updates: list[tuple[int, R, dict[str, Any], str]] = []
-        for record in records:
-            data = dump(record)
-            digest = content_hash(record, data)
-            stored = existing.get(record.key)
+        existing = self.ctx.resolver.lookup(self.kind, [row.key for row in rows if row.key])
+        creates: list[Row] = []
+        updates: list[tuple[int, Row]] = []
+        for row in rows:
+            assert row.key is not None
+            stored = existing.get(row.key)
             if stored is None:
-                creates.append((record, data, digest))
-            elif stored[1] == digest:
+                creates.append(row)
+            elif stored[1] == row.content:
                 self.counts.unchanged += 1
             else:
-                updates.append((stored[0], record, data, digest))
+                updates.append((stored[0], row))
         self.create(creates)
-        for row_id, record, data, digest in updates:
-            self.update(row_id, record, data, digest)
+        for row_id, row in updates:
+            self.update(row_id, row)
 
-    def create(self, creates: Sequence[tuple[R, dict[str, Any], str]]) -> None:
-        if not creates:
+    def create(self, rows: Sequence[Row]) -> None:
+        if not rows:
             return
-        ids = allocate_ids(self.session, self.table, len(creates))
+        ids = allocate_ids(self.session, self.table, len(rows))
         mains: list[dict[str, Any]] = []
         children: dict[Table, list[dict[str, Any]]] = defaultdict(list)
-        for row_id, (record, data, digest) in zip(ids, creates, strict=True):
-            self.ctx.resolver.remember(self.kind, record.key, row_id)
-            written = self.rows_for(row_id, record, digest)
+        for row_id, row in zip(ids, rows, strict=True):
+            key, data, content = _ready(row)
+            self.ctx.resolver.remember(self.kind, key, row_id)
+            written = self.rows_for(row_id, data, content)
             mains.append({"id": row_id, **written.main})
             for child, _parent, _match, child_rows in written.children:
                 children[child] += child_rows
-            self.audit("create", record.key, None, data)
+            self.audit("create", key, None, data)
         insert_rows(self.session, self.table, mains)
         for child, child_rows in children.items():
             insert_rows(self.session, child, child_rows)
-        self.counts.created += len(creates)
-        self.created(list(zip(ids, (c[0] for c in creates), strict=True)))
+        self.counts.created += len(rows)
+        self.created(list(zip(ids, rows, strict=True)))
 
-    def created(self, records: Sequence[tuple[int, R]]) -> None:
+    def created(self, rows: Sequence[tuple[int, Row]]) -> None:
         """Hook after a bulk create (units record their parent links here)."""
 
-    def update(self, row_id: int, record: R, data: dict[str, Any], digest: str) -> None:
+    def update(self, row_id: int, row: Row) -> None:
+        key, data, content = _ready(row)
         before = dump(load_records(self.session, self.kind, [row_id])[row_id])
-        written = self.rows_for(row_id, record, digest)
+        if before == data:
+            # The stored hash was stale (written by another version or writer): refresh it, change nothing.
+            refresh = update(self.table).where(self.table.c.id == row_id).values(content_hash=content)
+            self.session.execute(refresh)
+            self.counts.unchanged += 1
+            return
+        written = self.rows_for(row_id, data, content)
         self.session.execute(update(self.table).where(self.table.c.id == row_id).values(**written.main))
         for child, parent_column, match, child_rows in written.children:
             sync_children(self.session, child, parent_column, row_id, child_rows, match)
-        self.audit("update", record.key, before, data)
+        self.audit("update", key, before, data)
         self.counts.updated += 1
 
-    def audit(self, verb: str, key: str, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    def audit(self, verb: str, key: str, before: Data | None, after: Data) -> None:
         entity_type = ENTITY_TYPES[self.kind]
         self.ctx.audit.add(
             action=f"{entity_type}.{verb}",
@@ -312,20 +337,20 @@ class KindStore(Generic[R]):
         return []
 
 
-class SourceStore(KindStore[SourceRecord]):
+class SourceStore(KindStore):
     kind = RecordKind.SOURCES
 
-    def rows_for(self, row_id: int, record: SourceRecord, digest: str) -> Written:
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
         return Written(
             {
-                "key": record.id,
-                "title": record.title,
-                "publisher": record.publisher,
-                "published": record.date,
-                "url": record.url,
-                "document_ref": record.document_ref,
-                "notes": record.notes,
-                "content_hash": digest,
+                "key": data["id"],
+                "title": data["title"],
+                "publisher": data["publisher"],
+                "published": data["date"],
+                "url": data["url"],
+                "document_ref": data["document_ref"],
+                "notes": data["notes"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             }
         )
@@ -335,12 +360,12 @@ class SourceStore(KindStore[SourceRecord]):
 class _PendingParents:
     unit_id: int | None
     key: str
-    parents: list[Any]
+    parents: list[Data]
     row: Row | None
     replace: bool
 
 
-class UnitStore(KindStore[UnitRecord]):
+class UnitStore(KindStore):
     """Units; their parent links are written at the end, once every unit of the run exists.
 
     A unit may name a parent that comes later in the same file, and a cycle can run through the file and
@@ -352,38 +377,33 @@ class UnitStore(KindStore[UnitRecord]):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.pending: dict[str, _PendingParents] = {}
-        self._rows: dict[str, Row] = {}
 
-    def references(self, record: UnitRecord) -> Iterator[Ref]:
-        for index, source in enumerate(record.sources):
+    def references(self, data: Data) -> Iterator[Ref]:
+        for index, source in enumerate(data["sources"]):
             yield ("sources", index), RecordKind.SOURCES, source
-        for index, parent in enumerate(record.parents):
-            if parent.source:
-                yield ("parents", index, "source"), RecordKind.SOURCES, parent.source
+        for index, parent in enumerate(data["parents"]):
+            if parent["source"]:
+                yield ("parents", index, "source"), RecordKind.SOURCES, parent["source"]
 
     def check(self, rows: Sequence[Row]) -> None:
         super().check(rows)
-        for row in rows:
-            assert isinstance(row.record, UnitRecord)
-            self._rows[row.record.id] = row
-            if row.record.id not in self.pending:
-                self.pending[row.record.id] = _PendingParents(
-                    None, row.record.id, row.record.parents, row, False
-                )
+        for row, data in _rows(rows):
+            if data["id"] not in self.pending:
+                self.pending[data["id"]] = _PendingParents(None, data["id"], data["parents"], row, False)
 
-    def rows_for(self, row_id: int, record: UnitRecord, digest: str) -> Written:
-        sources = self.ctx.resolver.ids(RecordKind.SOURCES, record.sources)
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, data["sources"])
         return Written(
             {
-                "key": record.id,
-                "name": record.name,
-                "kind": record.kind.value,
-                "level": record.level.value,
-                "country": record.country,
-                "state": record.state,
-                "municipality": record.municipality,
-                "notes": record.notes,
-                "content_hash": digest,
+                "key": data["id"],
+                "name": data["name"],
+                "kind": data["kind"],
+                "level": data["level"],
+                "country": data["country"],
+                "state": data["state"],
+                "municipality": data["municipality"],
+                "notes": data["notes"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             },
             [
@@ -392,8 +412,8 @@ class UnitStore(KindStore[UnitRecord]):
                     "unit_id",
                     ("position",),
                     [
-                        {"unit_id": row_id, "position": i, "name": a.name, "kind": a.kind.value}
-                        for i, a in enumerate(record.aliases)
+                        {"unit_id": row_id, "position": i, "name": a["name"], "kind": a["kind"]}
+                        for i, a in enumerate(data["aliases"])
                     ],
                 ),
                 (
@@ -402,32 +422,31 @@ class UnitStore(KindStore[UnitRecord]):
                     ("source_id",),
                     [
                         {"unit_id": row_id, "position": i, "source_id": sources[s]}
-                        for i, s in enumerate(record.sources)
+                        for i, s in enumerate(data["sources"])
                     ],
                 ),
             ],
         )
 
-    def created(self, records: Sequence[tuple[int, R]]) -> None:
-        for row_id, record in records:
-            assert isinstance(record, UnitRecord)
-            self.pending[record.id] = _PendingParents(
-                row_id, record.id, record.parents, self._rows.get(record.id), False
+    def created(self, rows: Sequence[tuple[int, Row]]) -> None:
+        for row_id, row in rows:
+            assert row.data is not None
+            self.pending[row.data["id"]] = _PendingParents(
+                row_id, row.data["id"], row.data["parents"], row, False
             )
 
-    def update(self, row_id: int, record: UnitRecord, data: dict[str, Any], digest: str) -> None:
-        super().update(row_id, record, data, digest)
-        self.pending[record.id] = _PendingParents(
-            row_id, record.id, record.parents, self._rows.get(record.id), True
-        )
+    def update(self, row_id: int, row: Row) -> None:
+        super().update(row_id, row)
+        assert row.data is not None
+        self.pending[row.data["id"]] = _PendingParents(row_id, row.data["id"], row.data["parents"], row, True)
 
-    def save(self, records: Sequence[UnitRecord]) -> None:
-        super().save(records)
+    def save(self, rows: Sequence[Row]) -> None:
+        super().save(rows)
         # Unchanged units keep their stored parents: take them out of the parent work.
-        for record in records:
-            pending = self.pending.get(record.key)
+        for row in rows:
+            pending = self.pending.get(row.key or "")
             if pending is not None and pending.unit_id is None:
-                del self.pending[record.key]
+                del self.pending[pending.key]
 
     def _stored_parents(self, keys: Iterable[str]) -> dict[str, list[str]]:
         child = table(UnitRow).alias("child")
@@ -449,7 +468,7 @@ class UnitStore(KindStore[UnitRecord]):
 
     def _graph(self) -> dict[str, list[str]]:
         """The parent graph reachable from this run's units: their new links, then the stored ones above."""
-        graph = {key: [p.unit for p in pending.parents] for key, pending in self.pending.items()}
+        graph = {key: [p["unit"] for p in pending.parents] for key, pending in self.pending.items()}
         frontier = {p for parents in graph.values() for p in parents if p not in graph}
         while frontier:
             stored = self._stored_parents(frontier)
@@ -462,14 +481,13 @@ class UnitStore(KindStore[UnitRecord]):
         problems: list[Problem] = []
         if not self.pending:
             return problems
-        parent_keys = {p.unit for pending in self.pending.values() for p in pending.parents}
+        parent_keys = {p["unit"] for pending in self.pending.values() for p in pending.parents}
         known = self.ctx.resolver.ids(RecordKind.UNITS, parent_keys)
         for pending in self.pending.values():
             for index, parent in enumerate(pending.parents):
-                if parent.unit not in known and parent.unit not in self.ctx.seen[RecordKind.UNITS]:
-                    problems.append(
-                        self._problem(pending, ("parents", index, "unit"), f"unknown unit {parent.unit!r}")
-                    )
+                if parent["unit"] not in known and parent["unit"] not in self.ctx.seen[RecordKind.UNITS]:
+                    message = f"unknown unit {parent['unit']!r}"
+                    problems.append(self._problem(pending, ("parents", index, "unit"), message))
         if any(pending.parents for pending in self.pending.values()):
             cycle = find_cycle(self._graph())
             if cycle is not None:
@@ -488,10 +506,8 @@ class UnitStore(KindStore[UnitRecord]):
         return pending.row.add(loc, message)
 
     def _write_parents(self, known: dict[str, int]) -> None:
-        source_ids = self.ctx.resolver.ids(
-            RecordKind.SOURCES,
-            {p.source for pending in self.pending.values() for p in pending.parents if p.source},
-        )
+        sources = {p["source"] for pending in self.pending.values() for p in pending.parents}
+        source_ids = self.ctx.resolver.ids(RecordKind.SOURCES, sources)
         inserts: list[dict[str, Any]] = []
         for pending in self.pending.values():
             if pending.unit_id is None:
@@ -499,13 +515,13 @@ class UnitStore(KindStore[UnitRecord]):
             rows = [
                 {
                     "unit_id": pending.unit_id,
-                    "parent_id": known[p.unit],
+                    "parent_id": known[p["unit"]],
                     "position": i,
-                    "start": p.start,
-                    "end": p.end,
-                    "start_date": _earliest(p.start),
-                    "end_date": _latest(p.end),
-                    "source_id": source_ids.get(p.source) if p.source else None,
+                    "start": p["start"],
+                    "end": p["end"],
+                    "start_date": _earliest(p["start"]),
+                    "end_date": _latest(p["end"]),
+                    "source_id": source_ids.get(p["source"]) if p["source"] else None,
                 }
                 for i, p in enumerate(pending.parents)
             ]
@@ -518,69 +534,69 @@ class UnitStore(KindStore[UnitRecord]):
         insert_rows(self.session, table(UnitParentRow), inserts)
 
 
-class WatchListStore(KindStore[WatchListRecord]):
+class WatchListStore(KindStore):
     kind = RecordKind.LISTS
 
-    def references(self, record: WatchListRecord) -> Iterator[Ref]:
-        if record.source:
-            yield ("source",), RecordKind.SOURCES, record.source
+    def references(self, data: Data) -> Iterator[Ref]:
+        if data["source"]:
+            yield ("source",), RecordKind.SOURCES, data["source"]
 
-    def rows_for(self, row_id: int, record: WatchListRecord, digest: str) -> Written:
-        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [record.source] if record.source else [])
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [data["source"]])
         return Written(
             {
-                "key": record.id,
-                "name": record.name,
-                "source_id": sources.get(record.source) if record.source else None,
-                "list_date": record.date,
-                "synthetic": record.synthetic,
-                "content_hash": digest,
+                "key": data["id"],
+                "name": data["name"],
+                "source_id": sources.get(data["source"]) if data["source"] else None,
+                "list_date": _day(data["date"]),
+                "synthetic": data["synthetic"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             }
         )
 
 
-class ListEntryStore(KindStore[ListEntryRecord]):
+class ListEntryStore(KindStore):
     kind = RecordKind.LIST_ENTRIES
 
-    def references(self, record: ListEntryRecord) -> Iterator[Ref]:
-        yield ("list",), RecordKind.LISTS, record.list
+    def references(self, data: Data) -> Iterator[Ref]:
+        yield ("list",), RecordKind.LISTS, data["list"]
 
-    def rows_for(self, row_id: int, record: ListEntryRecord, digest: str) -> Written:
-        lists = self.ctx.resolver.ids(RecordKind.LISTS, [record.list])
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        lists = self.ctx.resolver.ids(RecordKind.LISTS, [data["list"]])
         return Written(
             {
-                "watch_list_id": lists[record.list],
-                "key": record.id,
-                "name": record.name,
-                "entry_type": record.type.value,
-                "aliases": list(record.aliases),
-                "countries": list(record.countries),
-                "programs": list(record.programs),
-                "identifiers": [[i.scheme, i.value] for i in record.identifiers],
-                "listed": record.listed,
-                "delisted": record.delisted,
-                "remarks": record.remarks,
-                "content_hash": digest,
+                "watch_list_id": lists[data["list"]],
+                "key": data["id"],
+                "name": data["name"],
+                "entry_type": data["type"],
+                "aliases": data["aliases"],
+                "countries": data["countries"],
+                "programs": data["programs"],
+                "identifiers": [[i["scheme"], i["value"]] for i in data["identifiers"]],
+                "listed": data["listed"],
+                "delisted": data["delisted"],
+                "remarks": data["remarks"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             }
         )
 
 
-class LicenceStore(KindStore[LicenceRecord]):
+class LicenceStore(KindStore):
     kind = RecordKind.LICENCES
 
-    def references(self, record: LicenceRecord) -> Iterator[Ref]:
-        for index, party in enumerate(record.parties):
-            if party.unit:
-                yield ("parties", index, "unit"), RecordKind.UNITS, party.unit
-            if party.list_entry:
-                yield ("parties", index, "list_entry"), RecordKind.LIST_ENTRIES, party.list_entry
+    def references(self, data: Data) -> Iterator[Ref]:
+        for index, party in enumerate(data["parties"]):
+            if party["unit"]:
+                yield ("parties", index, "unit"), RecordKind.UNITS, party["unit"]
+            if party["list_entry"]:
+                yield ("parties", index, "list_entry"), RecordKind.LIST_ENTRIES, party["list_entry"]
 
     def check(self, rows: Sequence[Row]) -> None:
         super().check(rows)
         # An item that shipments point at cannot disappear from a corrected licence.
-        stored = self.ctx.resolver.lookup(self.kind, [r.record.key for r in rows if r.record])
+        stored = self.ctx.resolver.lookup(self.kind, [row.key for row in rows if row.key])
         if not stored:
             return
         shipped = defaultdict(set)
@@ -591,38 +607,39 @@ class LicenceStore(KindStore[LicenceRecord]):
         )
         for licence_id, line in self.session.execute(query):
             shipped[licence_id].add(line)
-        for row in rows:
-            record = row.record
-            assert isinstance(record, LicenceRecord)
-            if record.key not in stored:
+        for row, data in _rows(rows):
+            if row.key not in stored:
                 continue
-            lines = {item.line for item in record.items}
-            for line in sorted(shipped[stored[record.key][0]] - lines):
+            lines = {item["line"] for item in data["items"]}
+            for line in sorted(shipped[stored[row.key][0]] - lines):
                 row.add(("items",), f"item {line} has shipments against it and cannot be removed")
 
-    def rows_for(self, row_id: int, record: LicenceRecord, digest: str) -> Written:
-        units = self.ctx.resolver.ids(RecordKind.UNITS, [p.unit for p in record.parties if p.unit])
-        entries = self.ctx.resolver.ids(
-            RecordKind.LIST_ENTRIES, [p.list_entry for p in record.parties if p.list_entry]
-        )
-        applicant = next((p.name for p in record.parties if p.role is PartyRole.APPLICANT), None)
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        parties = data["parties"]
+        units: dict[str, int] = {}
+        entries: dict[str, int] = {}
+        if any(p["unit"] or p["list_entry"] for p in parties):
+            units = self.ctx.resolver.ids(RecordKind.UNITS, [p["unit"] for p in parties])
+            entries = self.ctx.resolver.ids(RecordKind.LIST_ENTRIES, [p["list_entry"] for p in parties])
+        applicant = next((p["name"] for p in parties if p["role"] == "applicant"), None)
+        history = data["status_history"]
         return Written(
             {
-                "agency": record.agency.value,
-                "number": record.number,
-                "kind": record.kind.value,
-                "destination_country": record.country,
-                "end_use": record.end_use,
-                "issue_date": record.issue_date,
-                "expiry_date": record.expiry_date,
-                "total_value": record.value,
-                "cn_reference": record.cn_reference,
-                "proviso_text": record.provisos,
-                "status": record.status_history[-1].status.value if record.status_history else None,
-                "exporter_key": fold(applicant)[:300] if applicant else None,
-                "synthetic": record.synthetic,
-                "notes": record.notes,
-                "content_hash": digest,
+                "agency": data["agency"],
+                "number": data["number"],
+                "kind": data["kind"],
+                "destination_country": data["country"],
+                "end_use": data["end_use"],
+                "issue_date": _day(data["issue_date"]),
+                "expiry_date": _day(data["expiry_date"]),
+                "total_value": _money(data["value"]),
+                "cn_reference": data["cn_reference"],
+                "proviso_text": data["provisos"],
+                "status": history[-1]["status"] if history else None,
+                "exporter_key": exporter_key(applicant) if applicant else None,
+                "synthetic": data["synthetic"],
+                "notes": data["notes"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             },
             [
@@ -634,14 +651,14 @@ class LicenceStore(KindStore[LicenceRecord]):
                         {
                             "licence_id": row_id,
                             "position": i,
-                            "role": p.role.value,
-                            "name": p.name,
-                            "country": p.country,
-                            "address": p.address,
-                            "unit_id": units.get(p.unit) if p.unit else None,
-                            "list_entry_id": entries.get(p.list_entry) if p.list_entry else None,
+                            "role": p["role"],
+                            "name": p["name"],
+                            "country": p["country"],
+                            "address": p["address"],
+                            "unit_id": units.get(p["unit"]) if p["unit"] else None,
+                            "list_entry_id": entries.get(p["list_entry"]) if p["list_entry"] else None,
                         }
-                        for i, p in enumerate(record.parties)
+                        for i, p in enumerate(parties)
                     ],
                 ),
                 (
@@ -651,19 +668,19 @@ class LicenceStore(KindStore[LicenceRecord]):
                     [
                         {
                             "licence_id": row_id,
-                            "line": item.line,
-                            "usml_category": item.usml_category,
-                            "eccn": item.eccn,
-                            "fire_mode": item.fire_mode.value,
-                            "description": item.description,
-                            "manufacturer": item.manufacturer,
-                            "model": item.model,
-                            "calibre": item.calibre,
-                            "quantity": item.quantity,
-                            "unit_value": item.unit_value,
-                            "total_value": item.total_value,
+                            "line": item["line"],
+                            "usml_category": item["usml_category"],
+                            "eccn": item["eccn"],
+                            "fire_mode": item["fire_mode"],
+                            "description": item["description"],
+                            "manufacturer": item["manufacturer"],
+                            "model": item["model"],
+                            "calibre": item["calibre"],
+                            "quantity": item["quantity"],
+                            "unit_value": _money(item["unit_value"]),
+                            "total_value": _money(item["total_value"]),
                         }
-                        for item in record.items
+                        for item in data["items"]
                     ],
                 ),
                 (
@@ -674,11 +691,11 @@ class LicenceStore(KindStore[LicenceRecord]):
                         {
                             "licence_id": row_id,
                             "position": i,
-                            "kind": e.kind.value,
-                            "value": e.value,
-                            "text": e.text,
+                            "kind": e["kind"],
+                            "value": e["value"],
+                            "text": e["text"],
                         }
-                        for i, e in enumerate(record.exclusions)
+                        for i, e in enumerate(data["exclusions"])
                     ],
                 ),
                 (
@@ -689,48 +706,48 @@ class LicenceStore(KindStore[LicenceRecord]):
                         {
                             "licence_id": row_id,
                             "position": i,
-                            "status": s.status.value,
-                            "changed_at": s.at,
-                            "actor": s.by,
-                            "reason": s.reason,
+                            "status": s["status"],
+                            "changed_at": _moment(s["at"]),
+                            "actor": s["by"],
+                            "reason": s["reason"],
                         }
-                        for i, s in enumerate(record.status_history)
+                        for i, s in enumerate(history)
                     ],
                 ),
             ],
         )
 
 
-class AllegationStore(KindStore[AllegationRecord]):
+class AllegationStore(KindStore):
     kind = RecordKind.ALLEGATIONS
 
-    def references(self, record: AllegationRecord) -> Iterator[Ref]:
-        for index, unit in enumerate(record.units):
+    def references(self, data: Data) -> Iterator[Ref]:
+        for index, unit in enumerate(data["units"]):
             yield ("units", index), RecordKind.UNITS, unit
-        for index, person in enumerate(record.persons):
-            if person.unit:
-                yield ("persons", index, "unit"), RecordKind.UNITS, person.unit
-        for index, citation in enumerate(record.citations):
-            yield ("citations", index, "source"), RecordKind.SOURCES, citation.source
+        for index, person in enumerate(data["persons"]):
+            if person["unit"]:
+                yield ("persons", index, "unit"), RecordKind.UNITS, person["unit"]
+        for index, citation in enumerate(data["citations"]):
+            yield ("citations", index, "source"), RecordKind.SOURCES, citation["source"]
 
-    def rows_for(self, row_id: int, record: AllegationRecord, digest: str) -> Written:
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
         units = self.ctx.resolver.ids(
-            RecordKind.UNITS, [*record.units, *(p.unit for p in record.persons if p.unit)]
+            RecordKind.UNITS, [*data["units"], *(p["unit"] for p in data["persons"])]
         )
-        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [c.source for c in record.citations])
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [c["source"] for c in data["citations"]])
         return Written(
             {
-                "key": record.id,
-                "description": record.description,
-                "incident_start": record.start,
-                "incident_end": record.end,
-                "incident_start_date": _earliest(record.start),
-                "incident_end_date": _latest(record.end),
-                "place": record.place,
-                "state": record.state,
-                "municipality": record.municipality,
-                "confidence": record.confidence.value,
-                "content_hash": digest,
+                "key": data["id"],
+                "description": data["description"],
+                "incident_start": data["start"],
+                "incident_end": data["end"],
+                "incident_start_date": _earliest(data["start"]),
+                "incident_end_date": _latest(data["end"]),
+                "place": data["place"],
+                "state": data["state"],
+                "municipality": data["municipality"],
+                "confidence": data["confidence"],
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             },
             [
@@ -740,7 +757,7 @@ class AllegationStore(KindStore[AllegationRecord]):
                     ("unit_id",),
                     [
                         {"allegation_id": row_id, "position": i, "unit_id": units[u]}
-                        for i, u in enumerate(record.units)
+                        for i, u in enumerate(data["units"])
                     ],
                 ),
                 (
@@ -748,8 +765,8 @@ class AllegationStore(KindStore[AllegationRecord]):
                     "allegation_id",
                     ("position",),
                     [
-                        {"allegation_id": row_id, "position": i, "violation": v.value}
-                        for i, v in enumerate(record.violations)
+                        {"allegation_id": row_id, "position": i, "violation": v}
+                        for i, v in enumerate(data["violations"])
                     ],
                 ),
                 (
@@ -760,11 +777,11 @@ class AllegationStore(KindStore[AllegationRecord]):
                         {
                             "allegation_id": row_id,
                             "position": i,
-                            "name": p.name,
-                            "role": p.role,
-                            "unit_id": units.get(p.unit) if p.unit else None,
+                            "name": p["name"],
+                            "role": p["role"],
+                            "unit_id": units.get(p["unit"]) if p["unit"] else None,
                         }
-                        for i, p in enumerate(record.persons)
+                        for i, p in enumerate(data["persons"])
                     ],
                 ),
                 (
@@ -775,11 +792,11 @@ class AllegationStore(KindStore[AllegationRecord]):
                         {
                             "allegation_id": row_id,
                             "position": i,
-                            "source_id": sources[c.source],
-                            "access_point": c.access_point,
-                            "quote": c.quote,
+                            "source_id": sources[c["source"]],
+                            "access_point": c["access_point"],
+                            "quote": c["quote"],
                         }
-                        for i, c in enumerate(record.citations)
+                        for i, c in enumerate(data["citations"])
                     ],
                 ),
                 (
@@ -790,11 +807,11 @@ class AllegationStore(KindStore[AllegationRecord]):
                         {
                             "allegation_id": row_id,
                             "position": i,
-                            "status": s.status.value,
-                            "status_date": s.date,
-                            "note": s.note,
+                            "status": s["status"],
+                            "status_date": _day(s["date"]),
+                            "note": s["note"],
                         }
-                        for i, s in enumerate(record.statuses)
+                        for i, s in enumerate(data["statuses"])
                     ],
                 ),
             ],
@@ -816,17 +833,20 @@ class _Licence:
     balance: LicenceBalance
 
 
-def _notice(record: ShipmentRecord) -> ShipmentNotice:
+def notice_of(data: Data) -> ShipmentNotice:
+    """The draw-down rules' view of a shipment record."""
     return ShipmentNotice(
-        licence_key=record.licence,
-        shipped_on=record.date,
-        lines=tuple(ShipmentLine(line.item, line.quantity, line.value) for line in record.lines),
-        serials=tuple(serial_key(s.make, s.serial) for s in record.serials),
-        value=record.value,
+        licence_key=data["licence"],
+        shipped_on=date.fromisoformat(data["date"]),
+        lines=tuple(
+            ShipmentLine(line["item"], line["quantity"], _money(line["value"])) for line in data["lines"]
+        ),
+        serials=tuple(serial_key(s["make"], s["serial"]) for s in data["serials"]),
+        value=_money(data["value"]),
     )
 
 
-class ShipmentStore(KindStore[ShipmentRecord]):
+class ShipmentStore(KindStore):
     """Shipments, decided one by one with the draw-down rules against the licence's running balance."""
 
     kind = RecordKind.SHIPMENTS
@@ -837,8 +857,8 @@ class ShipmentStore(KindStore[ShipmentRecord]):
         # Serials registered by this run's accepted shipments: key -> shipment id.
         self._registered: dict[SerialKey, str] = {}
 
-    def references(self, record: ShipmentRecord) -> Iterator[Ref]:
-        yield ("licence",), RecordKind.LICENCES, record.licence
+    def references(self, data: Data) -> Iterator[Ref]:
+        yield ("licence",), RecordKind.LICENCES, data["licence"]
 
     def _licence(self, key: str) -> _Licence | None:
         if key in self._licences:
@@ -883,26 +903,23 @@ class ShipmentStore(KindStore[ShipmentRecord]):
         )
         shipped_ids = list(self.session.execute(drawing).scalars())
         for stored in load_records(self.session, self.kind, shipped_ids).values():
-            assert isinstance(stored, ShipmentRecord)
-            balance = draw_down(balance, _notice(stored))
+            balance = draw_down(balance, notice_of(dump(stored)))
         licence = _Licence(row_id, items, balance)
         self._licences[key] = licence
         return licence
 
     def check(self, rows: Sequence[Row]) -> None:
         super().check(rows)
-        for row in rows:
-            record = row.record
-            assert isinstance(record, ShipmentRecord)
-            self.ctx.declared_serials.update(serial_key(s.make, s.serial) for s in record.serials)
+        for row, data in _rows(rows):
+            self.ctx.declared_serials.update(serial_key(s["make"], s["serial"]) for s in data["serials"])
             if row.problems:
                 continue
-            licence = self._licence(record.licence)
+            licence = self._licence(data["licence"])
             if licence is None:
                 continue  # declared in this run but not stored because of other problems
-            for index, line in enumerate(record.lines):
-                if line.item not in licence.items:
-                    row.add(("lines", index, "item"), f"licence {record.licence} has no item {line.item}")
+            for index, line in enumerate(data["lines"]):
+                if line["item"] not in licence.items:
+                    row.add(("lines", index, "item"), f"licence {data['licence']} has no item {line['item']}")
 
     def _stored_serials(self, keys: Iterable[SerialKey]) -> dict[SerialKey, str]:
         wanted = set(keys)
@@ -920,69 +937,65 @@ class ShipmentStore(KindStore[ShipmentRecord]):
                 found[key] = shipment
         return found
 
-    def save(self, records: Sequence[ShipmentRecord]) -> None:
-        existing = self.ctx.resolver.lookup(self.kind, [r.key for r in records])
+    def save(self, rows: Sequence[Row]) -> None:
+        existing = self.ctx.resolver.lookup(self.kind, [row.key for row in rows if row.key])
         stored_serials = self._stored_serials(
-            serial_key(s.make, s.serial) for r in records for s in r.serials
+            serial_key(s["make"], s["serial"]) for _row, data in _rows(rows) for s in data["serials"]
         )
-        creates: list[tuple[ShipmentRecord, dict[str, Any], str]] = []
-        for record in records:
-            data = dump(record)
-            digest = content_hash(record, data)
-            stored = existing.get(record.key)
-            if stored is not None and stored[1] == digest:
+        creates: list[Row] = []
+        for row, data in _rows(rows):
+            stored = existing.get(data["id"])
+            if stored is not None and stored[1] == row.content:
                 self.counts.unchanged += 1
                 continue
-            licence = self._licence(record.licence)
+            licence = self._licence(data["licence"])
             assert licence is not None
             own: set[SerialKey] = set()
             if stored is not None:
-                old = load_records(self.session, self.kind, [stored[0]])[stored[0]]
-                assert isinstance(old, ShipmentRecord)
-                if old.status in DRAWING_STATUSES:
-                    licence.balance = give_back(licence.balance, _notice(old))
-                    own = set(_notice(old).serials)
+                old = dump(load_records(self.session, self.kind, [stored[0]])[stored[0]])
+                if old["status"] in DRAWING_STATUSES:
+                    licence.balance = give_back(licence.balance, notice_of(old))
+                    own = set(notice_of(old).serials)
 
-            def shipped(key: SerialKey, own: set[SerialKey] = own, this: str = record.id) -> str | None:
+            def shipped(key: SerialKey, own: set[SerialKey] = own, this: str = data["id"]) -> str | None:
                 if key in own:
                     return None
                 earlier = self._registered.get(key) or stored_serials.get(key)
                 return earlier if earlier != this else None
 
-            notice = _notice(record)
+            notice = notice_of(data)
             decision = decide(licence.balance, notice, shipped)
             if decision.status in DRAWING_STATUSES:
                 licence.balance = draw_down(licence.balance, notice)
                 for key in notice.serials:
-                    self._registered[key] = record.id
+                    self._registered[key] = data["id"]
             else:
                 self.counts.rejected += 1
-            data = {**data, "status": decision.status.value, "status_reason": decision.reason}
-            record = record.model_copy(update={"status": decision.status, "status_reason": decision.reason})
+            data["status"] = decision.status.value
+            data["status_reason"] = decision.reason
             if stored is None:
-                creates.append((record, data, digest))
+                creates.append(row)
             else:
-                self.update(stored[0], record, data, digest)
+                self.update(stored[0], row)
         self.create(creates)
 
-    def rows_for(self, row_id: int, record: ShipmentRecord, digest: str) -> Written:
-        licence = self._licences[record.licence]
-        registered = record.status in DRAWING_STATUSES
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        licence = self._licences[data["licence"]]
+        registered = data["status"] in DRAWING_STATUSES
+        serials = data["serials"]
         return Written(
             {
-                "key": record.id,
+                "key": data["id"],
                 "licence_id": licence.id,
-                "shipment_date": record.date,
-                "aes_itn": record.aes_itn,
-                "consignee": record.consignee,
-                "value": record.value,
-                "filed_by": record.filed_by,
-                "status": (record.status or ShipmentStatus.ACCEPTED).value,
-                "status_reason": record.status_reason,
-                "rejected_serials": None
-                if registered
-                else [s.model_dump(mode="json") for s in record.serials],
-                "content_hash": digest,
+                "shipment_date": _day(data["date"]),
+                "aes_itn": data["aes_itn"],
+                "consignee": data["consignee"],
+                "value": _money(data["value"]),
+                "filed_by": data["filed_by"],
+                "status": data["status"] or ShipmentStatus.ACCEPTED,
+                "status_reason": data["status_reason"],
+                "rejected_serials": None if registered else serials,
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             },
             [
@@ -994,11 +1007,11 @@ class ShipmentStore(KindStore[ShipmentRecord]):
                         {
                             "shipment_id": row_id,
                             "position": i,
-                            "item_id": licence.items[line.item].id,
-                            "quantity": line.quantity,
-                            "value": line.value,
+                            "item_id": licence.items[line["item"]].id,
+                            "quantity": line["quantity"],
+                            "value": _money(line["value"]),
                         }
-                        for i, line in enumerate(record.lines)
+                        for i, line in enumerate(data["lines"])
                     ],
                 ),
                 (
@@ -1009,18 +1022,18 @@ class ShipmentStore(KindStore[ShipmentRecord]):
                         {
                             "shipment_id": row_id,
                             "position": i,
-                            "serial": s.serial,
+                            "serial": s["serial"],
                             "serial_key": key.serial,
-                            "make": s.make,
+                            "make": s["make"],
                             "make_key": key.make,
-                            "model": s.model,
-                            "calibre": s.calibre,
-                            "category": licence.items[s.item].category,
+                            "model": s["model"],
+                            "calibre": s["calibre"],
+                            "category": licence.items[s["item"]].category,
                             "licence_id": licence.id,
-                            "item_id": licence.items[s.item].id,
+                            "item_id": licence.items[s["item"]].id,
                         }
-                        for i, s in enumerate(record.serials)
-                        for key in [serial_key(s.make, s.serial)]
+                        for i, s in enumerate(serials)
+                        for key in [serial_key(s["make"], s["serial"])]
                     ]
                     if registered
                     else [],
@@ -1028,8 +1041,9 @@ class ShipmentStore(KindStore[ShipmentRecord]):
             ],
         )
 
-    def update(self, row_id: int, record: ShipmentRecord, data: dict[str, Any], digest: str) -> None:
-        if record.status not in DRAWING_STATUSES:
+    def update(self, row_id: int, row: Row) -> None:
+        assert row.data is not None
+        if row.data["status"] not in DRAWING_STATUSES:
             # A shipment corrected into a rejected one gives up its serials; custody events may hold them.
             held = self.session.execute(
                 select(SerialRow.serial)
@@ -1039,83 +1053,77 @@ class ShipmentStore(KindStore[ShipmentRecord]):
             ).scalar()
             if held is not None:
                 raise ValidationProblem(
-                    f"shipment {record.id} would be rejected ({record.status_reason}), but serial {held} has "
-                    "custody events; correct the shipment or the events first"
+                    f"shipment {row.data['id']} would be rejected ({row.data['status_reason']}), but serial "
+                    f"{held} has custody events; correct the shipment or the events first"
                 )
-        super().update(row_id, record, data, digest)
+        super().update(row_id, row)
 
 
-class CustodyStore(KindStore[CustodyRecord]):
+class CustodyStore(KindStore):
     kind = RecordKind.CUSTODY
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._serials: dict[str, int] = {}  # custody event key -> serial id, found by `check`
 
-    def references(self, record: CustodyRecord) -> Iterator[Ref]:
-        if record.holder_unit:
-            yield ("holder_unit",), RecordKind.UNITS, record.holder_unit
-        if record.source:
-            yield ("source",), RecordKind.SOURCES, record.source
+    def references(self, data: Data) -> Iterator[Ref]:
+        if data["holder_unit"]:
+            yield ("holder_unit",), RecordKind.UNITS, data["holder_unit"]
+        if data["source"]:
+            yield ("source",), RecordKind.SOURCES, data["source"]
 
     def check(self, rows: Sequence[Row]) -> None:
         super().check(rows)
-        folded: dict[int, SerialKey] = {}
-        for row in rows:
-            record = row.record
-            assert isinstance(record, CustodyRecord)
-            folded[id(row)] = serial_key(record.make or "", record.serial)
+        folded = {id(row): serial_key(data["make"] or "", data["serial"]) for row, data in _rows(rows)}
         found: dict[str, list[tuple[str, int]]] = defaultdict(list)
         query = select(SerialRow.make_key, SerialRow.serial_key, SerialRow.id).where(
             SerialRow.serial_key.in_({k.serial for k in folded.values()})
         )
         for make, serial, row_id in self.session.execute(query):
             found[serial].append((make, row_id))
-        declared = defaultdict(set)
+        declared: dict[str, set[str]] = defaultdict(set)
         for key in self.ctx.declared_serials:
             declared[key.serial].add(key.make)
-        for row in rows:
-            record = row.record
-            assert isinstance(record, CustodyRecord)
+        for row, data in _rows(rows):
             key = folded[id(row)]
-            candidates = [(m, i) for m, i in found.get(key.serial, []) if not record.make or m == key.make]
+            candidates = [(m, i) for m, i in found.get(key.serial, []) if not data["make"] or m == key.make]
             if len(candidates) == 1:
-                self._serials[record.key] = candidates[0][1]
+                self._serials[row.key or ""] = candidates[0][1]
             elif len(candidates) > 1:
-                row.add(("make",), f"serial {record.serial} shipped under several makes; give the make")
+                row.add(("make",), f"serial {data['serial']} shipped under several makes; give the make")
             elif self.ctx.writing or not (
-                declared.get(key.serial) and (not record.make or key.make in declared[key.serial])
+                declared.get(key.serial) and (not data["make"] or key.make in declared[key.serial])
             ):
                 # Shipments of this run are stored by now unless the run already failed; only then may a
                 # serial be known from them alone.
-                row.add(("serial",), f"unknown serial {record.serial!r}: no accepted shipment carried it")
+                row.add(("serial",), f"unknown serial {data['serial']!r}: no accepted shipment carried it")
 
-    def rows_for(self, row_id: int, record: CustodyRecord, digest: str) -> Written:
-        serial_id = self._serials[record.key]
-        units = self.ctx.resolver.ids(RecordKind.UNITS, [record.holder_unit] if record.holder_unit else [])
-        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [record.source] if record.source else [])
+    def rows_for(self, row_id: int, data: Data, content: str) -> Written:
+        key = data["id"] or derive_custody_key(data)
+        units = self.ctx.resolver.ids(RecordKind.UNITS, [data["holder_unit"]])
+        sources = self.ctx.resolver.ids(RecordKind.SOURCES, [data["source"]])
         return Written(
             {
-                "key": record.key,
-                "serial_id": serial_id,
-                "partial_date": record.date,
-                "event_date": _earliest(record.date),
-                "event": record.event.value,
-                "place": record.place,
-                "state": record.state,
-                "municipality": record.municipality,
-                "holder": record.holder,
-                "holder_unit_id": units.get(record.holder_unit) if record.holder_unit else None,
-                "source_id": sources.get(record.source) if record.source else None,
-                "note": record.note,
-                "given_key": record.id is not None,
-                "content_hash": digest,
+                "key": key,
+                "serial_id": self._serials[key],
+                "partial_date": data["date"],
+                "event_date": _earliest(data["date"]),
+                "event": data["event"],
+                "place": data["place"],
+                "state": data["state"],
+                "municipality": data["municipality"],
+                "holder": data["holder"],
+                "holder_unit_id": units.get(data["holder_unit"]) if data["holder_unit"] else None,
+                "source_id": sources.get(data["source"]) if data["source"] else None,
+                "note": data["note"],
+                "given_key": data["id"] is not None,
+                "content_hash": content,
                 "updated_at": self.ctx.now,
             }
         )
 
 
-STORES: dict[RecordKind, type[KindStore[Any]]] = {
+STORES: dict[RecordKind, type[KindStore]] = {
     RecordKind.SOURCES: SourceStore,
     RecordKind.UNITS: UnitStore,
     RecordKind.LISTS: WatchListStore,
@@ -1149,16 +1157,18 @@ def save_records(
         if kind not in by_kind:
             continue
         store = STORES[kind](ctx)
-        rows = [Row(f"{kind.value}", index + 1, record) for index, record in enumerate(by_kind[kind])]
+        rows = [
+            materialise(prepare(Row(kind.value, i + 1, record))) for i, record in enumerate(by_kind[kind])
+        ]
         for row in rows:
-            assert row.record is not None
-            ctx.seen[kind].setdefault(row.record.key, f"{row.file}:{row.line}")
+            assert row.key is not None
+            ctx.seen[kind].setdefault(row.key, f"{row.file}:{row.line}")
         store.check(rows)
         problems += [p for row in rows for p in row.problems]
         if problems:
             ctx.writing = False
         else:
-            store.save([row.record for row in rows if row.record is not None])
+            store.save(rows)
         problems += store.finish()
         counts[kind] = store.counts
     if problems:

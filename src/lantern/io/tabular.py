@@ -153,26 +153,31 @@ class _Group:
     early: list[tuple[int, str, str]] = field(default_factory=list)  # problems found while grouping
 
 
-def _locator(shape: Layout, group: _Group) -> Any:
-    def locate(loc: Loc) -> tuple[int, str]:
+@dataclass(frozen=True, slots=True)
+class CsvLocator:
+    """Where a place in a record sits in the CSV file: the row of that part and its column."""
+
+    kind: RecordKind
+    line: int
+    part_lines: dict[str, list[int]]
+
+    def __call__(self, loc: Loc) -> tuple[int, str]:
         if not loc:
-            return group.line, "record"
+            return self.line, "record"
         head = str(loc[0])
-        list_field = shape.by_field.get(head)
+        list_field = layout(self.kind).by_field.get(head)
         if list_field is None:
-            return group.line, head
-        lines = group.part_lines.get(head, [])
+            return self.line, head
+        lines = self.part_lines.get(head, [])
         if len(loc) >= 2 and isinstance(loc[1], int) and loc[1] < len(lines):
             if list_field.subfields is None or len(loc) < 3:
                 return lines[loc[1]], list_field.part
             return lines[loc[1]], f"{list_field.part}.{loc[2]}"
-        return group.line, list_field.part
-
-    return locate
+        return self.line, list_field.part
 
 
 def _finish(shape: Layout, group: _Group, name: str) -> Row:
-    row = Row(name, group.line, None, locator=_locator(shape, group))
+    row = Row(name, group.line, None, locator=CsvLocator(shape.kind, group.line, group.part_lines))
     row.problems += [Problem(name, line, column, message) for line, column, message in group.early]
     return validate_into(row, shape.record_type, group.data)
 

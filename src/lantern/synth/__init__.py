@@ -1,0 +1,1 @@
+"""Synthetic data for benchmarks and tests, reproducible by seed and labelled synthetic."""
