@@ -4,7 +4,8 @@ Each line is an entity `{"id", "schema", "properties": {name: [values]}}`. Secur
 two ways and both are read: the `parent` property of a PublicBody or Organization (deprecated in FtM 4 but
 still common) and the link entities Membership (member -> organization) and Ownership (asset -> owner), which
 carry start and end dates. A PublicBody or Organization that takes part in such a hierarchy becomes a unit;
-every other person, company, organisation or vessel becomes an entry of a watch list. Sanction entities add
+so does one with the topic `gov.security` or `mil` (Lantern's own export sets `gov.security`). Every other
+person, company, organisation or vessel becomes an entry of a watch list. Sanction entities add
 their programs and dates to the entry they name; Identification and Passport entities add identifiers.
 """
 
@@ -34,6 +35,8 @@ from lantern.io.records import (
 from lantern.units.model import Level, UnitKind
 
 UNIT_SCHEMATA = frozenset({"PublicBody", "Organization"})
+#: FtM topics that make a body a unit even outside any hierarchy ("Security services", "Military").
+UNIT_TOPICS = frozenset({"gov.security", "mil"})
 ENTRY_TYPES = {
     "Person": "person",
     "Company": "company",
@@ -209,6 +212,8 @@ class FtmFile:
                 if dataset not in scan.datasets:
                     scan.datasets.append(dataset)
             if schema in UNIT_SCHEMATA:
+                if UNIT_TOPICS & set(_all(props, "topics")):
+                    scan.units.add(key)
                 for parent in _all(props, "parent"):
                     scan.edges.append(_Edge(key, parent, None, None, line))
             elif schema in LINK_SCHEMATA:
@@ -379,6 +384,7 @@ def unit_entities(unit: dict[str, Any]) -> Iterator[dict[str, Any]]:
         "alias": [a["name"] for a in unit["aliases"] if a["kind"] in {"alias", "translation"}],
         "abbreviation": [a["name"] for a in unit["aliases"] if a["kind"] == "acronym"],
         "previousName": [a["name"] for a in unit["aliases"] if a["kind"] == "former"],
+        "topics": ["gov.security"],
     }
     if unit.get("notes"):
         props["notes"] = [unit["notes"]]

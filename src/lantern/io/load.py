@@ -317,21 +317,13 @@ def _load_shipments(session: Session, rows: Sequence[Any]) -> list[Data]:
 
 
 def _load_custody(session: Session, rows: Sequence[Any]) -> list[Data]:
-    serials = {
-        row_id: (serial, make)
-        for row_id, serial, make in session.execute(
-            select(SerialRow.id, SerialRow.serial, SerialRow.make).where(
-                SerialRow.id.in_({r.serial_id for r in rows})
-            )
-        )
-    }
     unit_keys = _keys(session, table(UnitRow), {r.holder_unit_id for r in rows if r.holder_unit_id})
     source_keys = _keys(session, table(SourceRow), {r.source_id for r in rows if r.source_id})
     return [
         {
             "id": r.key if r.given_key else None,
-            "serial": serials[r.serial_id][0],
-            "make": serials[r.serial_id][1],
+            "serial": r.serial_written,
+            "make": r.make_written,
             "date": r.partial_date,
             "event": r.event,
             "place": r.place,

@@ -1106,6 +1106,8 @@ class CustodyStore(KindStore):
             {
                 "key": key,
                 "serial_id": self._serials[key],
+                "serial_written": data["serial"],
+                "make_written": data["make"],
                 "partial_date": data["date"],
                 "event_date": _earliest(data["date"]),
                 "event": data["event"],

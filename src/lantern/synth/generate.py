@@ -455,7 +455,7 @@ class _Book:
             parties.append(self._party("purchaser", company_name(rng, True), country))
             parties.append(self._party("ultimate_consignee", company_name(rng, True), country))
         end_roll = rng.random()
-        if country != "MX" or end_roll < 0.08:
+        if country != "MX" or end_roll < 0.08 or not self.receivers:
             parties.append(self._party("end_user", rng.choice(_GENERIC_END_USERS), country))
         else:
             unit = rng.choice(self.receivers)

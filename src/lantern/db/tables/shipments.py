@@ -83,6 +83,9 @@ class CustodyEventRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     serial_id: Mapped[int] = mapped_column(ForeignKey("serial.id"))
+    # The serial and make as the source wrote them ("LE-123 456"); serial_id is the firearm they match.
+    serial_written: Mapped[str] = mapped_column(String(100))
+    make_written: Mapped[str | None] = mapped_column(String(200))
     partial_date: Mapped[str] = mapped_column(String(10))  # as precise as the source: 2014, 2014-09...
     event_date: Mapped[date] = mapped_column(Date)  # earliest day of partial_date, for ordering
     event: Mapped[str] = mapped_column(String(30))

@@ -99,6 +99,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("serial_id", sa.Integer(), nullable=False),
+        sa.Column("serial_written", sa.String(length=100), nullable=False),
+        sa.Column("make_written", sa.String(length=200), nullable=True),
         sa.Column("partial_date", sa.String(length=10), nullable=False),
         sa.Column("event_date", sa.Date(), nullable=False),
         sa.Column("event", sa.String(length=30), nullable=False),
