@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db
+from lantern.cli import audit, db, licences, registry, units
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -19,6 +19,10 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(licences.app, name="licences")
+app.add_typer(units.app, name="units")
+app.add_typer(registry.allegations_app, name="allegations")
+app.add_typer(registry.lists_app, name="lists")
 
 
 @app.callback()
