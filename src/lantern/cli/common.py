@@ -14,8 +14,8 @@ from lantern.db import migrate
 from lantern.db.engine import Database
 from lantern.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
