@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,3 +43,40 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'lantern.db'}"
+
+
+def _reference_rows(model: type[BaseModel], env_prefix: str, path: str) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(_reference_rows(annotation, f"{env_prefix}{name.upper()}__", f"{path}{name}."))
+            continue
+        if info.default_factory is not None:
+            if info.default_factory is default_data_dir:
+                default = "~/.local/share/lantern"
+            else:
+                default = repr(info.default_factory())  # type: ignore[call-arg]  # factories here take no arguments
+        else:
+            default = repr(info.default)
+        rows.append(
+            (f"`{path}{name}`", f"`{env_prefix}{name.upper()}`", f"`{default}`", info.description or "")
+        )
+    return rows
+
+
+def settings_reference() -> str:
+    """The Markdown page docs/settings.md, generated from the declarations above."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `src/lantern/settings.py` by `make docs`;",
+        "a test keeps this page in step with the code.",
+        "Set each one as an environment variable or in a `.env` file in the working folder.",
+        "",
+        "| setting | environment variable | default | what it does |",
+        "|---|---|---|---|",
+    ]
+    for row in _reference_rows(Settings, "LANTERN_", ""):
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines) + "\n"
