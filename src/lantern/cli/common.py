@@ -31,6 +31,11 @@ class AppState:
             migrate.check_schema(self._database.engine)
         return self._database
 
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
 
 def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()

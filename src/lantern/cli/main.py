@@ -38,7 +38,9 @@ def root(
         overrides["database_url"] = database_url
     if actor:
         overrides["actor"] = actor
-    ctx.obj = AppState(Settings(**overrides))  # type: ignore[arg-type]  # pydantic validates the overrides
+    app_state = AppState(Settings(**overrides))  # type: ignore[arg-type]  # pydantic validates the overrides
+    ctx.obj = app_state
+    ctx.call_on_close(app_state.close)
 
 
 @app.command("version")
