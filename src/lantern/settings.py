@@ -17,6 +17,36 @@ def default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "lantern"
 
 
+class ReviewSettings(BaseModel):
+    """How the licence review weighs allegations and identifies end users."""
+
+    min_confidence: str = Field(
+        default="medium",
+        description="Lowest allegation confidence that counts against a unit (low, medium, high).",
+    )
+    counted_statuses: list[str] = Field(
+        default_factory=lambda: ["credible"],
+        description="Allegation statuses that implicate a unit (under_review, credible).",
+    )
+    violation_types: list[str] = Field(
+        default_factory=lambda: [
+            "enforced_disappearance",
+            "torture",
+            "extrajudicial_killing",
+            "rape_under_colour_of_law",
+            "collusion_with_criminal_organisation",
+            "other",
+        ],
+        description="Violation types that implicate a unit.",
+    )
+    reseller_units: list[str] = Field(
+        default_factory=lambda: ["mx-sedena", "mx-sedena-dcam"],
+        description="Unit keys of importers that resell to police (SEDENA and its DCAM): naming them alone "
+        "does not identify the end user.",
+    )
+    batch_size: int = Field(default=500, description="Licences reviewed per transaction in a full review.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LANTERN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
@@ -37,6 +67,7 @@ class Settings(BaseSettings):
         default="cli",
         description="Who the audit log names for changes made from the command line.",
     )
+    review: ReviewSettings = Field(default_factory=ReviewSettings, description="Licence review.")
 
     @property
     def resolved_database_url(self) -> str:

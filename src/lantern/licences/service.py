@@ -75,6 +75,7 @@ def licence_from_row(row: LicenceRow) -> Licence:
         total_value=row.total_value,
         cn_reference=row.cn_reference,
         proviso_text=row.proviso_text,
+        consignee_statement=row.consignee_statement,
         exclusions=tuple(Exclusion(ExclusionKind(e.kind), e.value, e.text) for e in row.exclusions),
         status_history=tuple(
             StatusChange(
