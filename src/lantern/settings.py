@@ -47,6 +47,18 @@ class ReviewSettings(BaseModel):
     batch_size: int = Field(default=500, description="Licences reviewed per transaction in a full review.")
 
 
+class JobSettings(BaseModel):
+    """Where long jobs (full reviews) queue. The default needs no server."""
+
+    backend: str = Field(
+        default="sqlite",
+        description="Job queue backend: sqlite (a file in data_dir, one machine), postgres (the database at "
+        "database_url, several instances) or redis (redis_url, several instances).",
+    )
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis URL for the redis backend.")
+    workers: int = Field(default=1, description="Worker threads `lantern worker` runs.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LANTERN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
@@ -68,6 +80,7 @@ class Settings(BaseSettings):
         description="Who the audit log names for changes made from the command line.",
     )
     review: ReviewSettings = Field(default_factory=ReviewSettings, description="Licence review.")
+    jobs: JobSettings = Field(default_factory=JobSettings, description="Background jobs.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -225,3 +225,73 @@ def print_book_summary(book: service.BookSummary) -> None:
         console.print(f"  by {title}: {parts}")
     if book.by_year:
         console.print("  by year: " + ", ".join(f"{y} {n}" for y, n in sorted(book.by_year.items())))
+
+
+def _decide(
+    ctx: typer.Context, licence: str, action: str, reason: str, findings: list[int], proviso: str | None
+) -> None:
+    from lantern.review.service import decide
+
+    app_state = state(ctx)
+    with app_state.database().transaction() as session:
+        decision = decide(
+            session,
+            licence,
+            action=action,
+            actor=app_state.settings.actor,
+            justification=reason,
+            finding_ids=findings,
+            proviso=proviso,
+        )
+    console.print(
+        f"Decision {decision.id}: {action.replace('_', ' ')} licence {licence}, recorded in the audit log."
+    )
+
+
+FindingsOption = typer.Option([], "--finding", "-f", help="A finding this decision rests on (repeatable).")
+ReasonOption = typer.Option(..., "--reason", help="The justification, kept in the audit log.")
+
+
+@app.command("suspend")
+def suspend(
+    ctx: typer.Context,
+    licence: str = typer.Argument(..., help="Licence number or AGENCY/NUMBER."),
+    reason: str = ReasonOption,
+    finding: list[int] = FindingsOption,
+) -> None:
+    """Suspend an approved licence: nothing more may ship against it."""
+    _decide(ctx, licence, "suspend", reason, finding, None)
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    licence: str = typer.Argument(..., help="Licence number or AGENCY/NUMBER."),
+    reason: str = ReasonOption,
+    finding: list[int] = FindingsOption,
+) -> None:
+    """Revoke a licence."""
+    _decide(ctx, licence, "revoke", reason, finding, None)
+
+
+@app.command("reinstate")
+def reinstate(
+    ctx: typer.Context,
+    licence: str = typer.Argument(..., help="Licence number or AGENCY/NUMBER."),
+    reason: str = ReasonOption,
+    finding: list[int] = FindingsOption,
+) -> None:
+    """Reinstate a suspended licence."""
+    _decide(ctx, licence, "reinstate", reason, finding, None)
+
+
+@app.command("proviso")
+def add_proviso(
+    ctx: typer.Context,
+    licence: str = typer.Argument(..., help="Licence number or AGENCY/NUMBER."),
+    text: str = typer.Option(..., "--text", help="The proviso to add."),
+    reason: str = ReasonOption,
+    finding: list[int] = FindingsOption,
+) -> None:
+    """Add a proviso to a licence."""
+    _decide(ctx, licence, "add_proviso", reason, finding, text)
