@@ -297,6 +297,10 @@ def implicated_end_user_findings(
         if res is None or res.unit_key is None:
             continue
         for imp in implications(res.unit_key, registry, policy, days, as_of):
+            if imp.relation == "contains" and res.unit_key in policy.reseller_unit_keys:
+                # SEDENA/DCAM import to resell to police: the goods do not go to the battalions SEDENA
+                # contains, so its sub-units' allegations do not follow the licence (criterion 2 does).
+                continue
             implicated_on = imp.implicated_on
             if licence.status in PENDING_STATUSES or approved is None:
                 code = "implicated_pending"

@@ -328,6 +328,21 @@ def test_sedena_without_a_final_unit_does_not_identify_the_end_user() -> None:
     assert codes(found) == ["reseller_without_final_end_user"]
 
 
+def test_a_reseller_does_not_carry_its_sub_units_allegations() -> None:
+    links = dict(LINKS, **{"mx-army-bn": [link("mx-sedena")]})
+    units = dict(
+        UNITS, **{"mx-army-bn": unit("mx-army-bn", "102/o. Batallón de Infantería", UnitKind.ARMY, None)}
+    )
+    tlatlaya = allegation(
+        "tlatlaya-2014", ("mx-army-bn",), incident="2014-06-30", credible=date(2014, 10, 21)
+    )
+    reg = Registry.build(units, links, {"mx-army-bn": [tlatlaya]})
+    found = review(licence("SEDENA"), {1: resolved("mx-sedena")}, reg)
+    assert only(found, Criterion.IMPLICATED_END_USER) == []
+    battalion = review(licence("102 Batallón"), {1: Resolution("unit:mx-army-bn", Decision.MATCH, 0.9)}, reg)
+    assert [f.code for f in only(battalion, Criterion.IMPLICATED_END_USER)] == ["implicated_before_approval"]
+
+
 def test_sedena_as_consignee_with_a_named_police_unit_is_identified() -> None:
     consignee = Party(PartyRole.ULTIMATE_CONSIGNEE, "SEDENA / DCAM", "MX")
     lic = licence("Policía Estatal de Sonora", extra_parties=[consignee])
