@@ -1,4 +1,4 @@
-"""Fixtures for web tests: the application over the rolled-back, seeded test database, and signed-in clients."""
+"""Fixtures for web tests: the application over the seeded, rolled-back test database; signed-in clients."""
 
 from __future__ import annotations
 

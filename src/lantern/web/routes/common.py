@@ -11,13 +11,19 @@ from lantern.web.models import AccountRead
 
 
 def _blank_is_none(value: Any) -> Any:
-    """HTML forms send empty fields as empty strings; an empty filter means no filter."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value.strip() if isinstance(value, str) else value
+    """HTML forms send empty fields as empty strings; an empty filter means no filter.
+
+    Control characters are refused: no one types them, and a NUL byte cuts SQLite's LIKE pattern short and
+    is an error in PostgreSQL text.
+    """
+    if not isinstance(value, str):
+        return value
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value.strip() or None
 
 
-#: Put on optional query parameters: `Annotated[X | None, Query(...), BlankIsNone] = None`.
+#: Put on every optional query parameter: `Annotated[X | None, Query(...), BlankIsNone] = None`.
 BlankIsNone = BeforeValidator(_blank_is_none)
 
 
