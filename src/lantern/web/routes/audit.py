@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import Query
@@ -21,7 +22,7 @@ PAGE = 50
 def audit_entry_read(row: AuditRow) -> AuditEntryRead:
     return AuditEntryRead(
         seq=row.seq,
-        at=row.at,
+        at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),  # SQLite drops the zone
         actor=row.actor,
         action=row.action,
         entity_type=row.entity_type,
