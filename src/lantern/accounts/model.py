@@ -112,3 +112,18 @@ class Account:
     def audit_name(self) -> str:
         """How the audit log names this account's actions."""
         return f"{self.username} (token)" if self.via_token else self.username
+
+
+def role_matrix_markdown() -> str:
+    """The role matrix as a Markdown table: the one printed in docs/web.md, kept in step by a test."""
+    roles = list(Role)
+    lines = [
+        "| permission | " + " | ".join(r.value.replace("_", " ") for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for permission in Permission:
+        if permission is Permission.PUBLIC:
+            continue
+        marks = " | ".join("yes" if role_allows(r, permission) else "" for r in roles)
+        lines.append(f"| `{permission.value}` | {marks} |")
+    return "\n".join(lines) + "\n"
