@@ -8,8 +8,9 @@ lists every setting, and a test keeps that page complete.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +60,43 @@ class JobSettings(BaseModel):
     workers: int = Field(default=1, description="Worker threads `lantern worker` runs.")
 
 
+class WebSettings(BaseModel):
+    """The web application: where it listens, its sessions and its defences against password guessing."""
+
+    host: str = Field(default="127.0.0.1", description="Address `lantern serve` listens on.")
+    port: int = Field(default=8000, description="Port `lantern serve` listens on.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs session and CSRF cookies. Empty means a random key for each server process: sessions "
+            "end when it restarts. Set the same long random value on every instance behind one address."
+        ),
+    )
+    session_max_age: int = Field(
+        default=8 * 3600, description="Seconds a web session lasts after sign-in before signing in again."
+    )
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description=(
+            "When cookies carry the Secure flag: `auto` on requests that arrived over https (directly or "
+            "through a proxy that sets X-Forwarded-Proto), `always`, or `never`."
+        ),
+    )
+    login_max_failures: int = Field(
+        default=5, description="Failed sign-ins for one account within the window before it must wait."
+    )
+    login_client_max_failures: int = Field(
+        default=20,
+        description="Failed sign-ins from one client address within the window before it must wait.",
+    )
+    login_window_seconds: int = Field(
+        default=15 * 60, description="The window, in seconds, over which failed sign-ins are counted."
+    )
+    password_min_length: int = Field(default=12, description="Fewest characters a new password may have.")
+    page_size: int = Field(default=50, description="Rows per page in web lists and API searches.")
+    token_days: int = Field(default=365, description="Days a new API token lasts unless told otherwise.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LANTERN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
@@ -81,6 +119,7 @@ class Settings(BaseSettings):
     )
     review: ReviewSettings = Field(default_factory=ReviewSettings, description="Licence review.")
     jobs: JobSettings = Field(default_factory=JobSettings, description="Background jobs.")
+    web: WebSettings = Field(default_factory=WebSettings, description="The web application and its accounts.")
 
     @property
     def resolved_database_url(self) -> str:

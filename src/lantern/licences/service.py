@@ -12,8 +12,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lantern.db.tables.licences import ItemRow, LicenceRow, PartyRow
+from lantern.db.tables.registry import UnitRow
 from lantern.errors import LanternError, NotFound
 from lantern.licences.model import (
+    RECEIVING_ROLES,
     Agency,
     Exclusion,
     ExclusionKind,
@@ -137,6 +139,7 @@ class LicenceFilter:
     category: str | None = None  # a USML category prefix ("I(a)") or an ECCN prefix ("0A501")
     issued_from: date | None = None
     issued_to: date | None = None
+    state: str | None = None  # a receiving party resolved to a unit in this state, e.g. "Guerrero"
     exporter_key: str | None = None  # exporters see only their own licences
 
 
@@ -169,6 +172,17 @@ def licence_query(flt: LicenceFilter) -> Select[LicenceRow]:
                 PartyRow.licence_id == LicenceRow.id,
                 PartyRow.role == PartyRole.END_USER.value,
                 PartyRow.name.ilike(_like(flt.end_user), escape="\\"),
+            )
+            .exists()
+        )
+    if flt.state:
+        query = query.where(
+            select(PartyRow.id)
+            .join(UnitRow, UnitRow.id == PartyRow.unit_id)
+            .where(
+                PartyRow.licence_id == LicenceRow.id,
+                PartyRow.role.in_([role.value for role in RECEIVING_ROLES]),
+                func.lower(UnitRow.state) == func.lower(flt.state),
             )
             .exists()
         )

@@ -158,13 +158,18 @@ def list_units(
 ) -> list[UnitRow]:
     query = select(UnitRow).order_by(UnitRow.country, UnitRow.state.nulls_first(), UnitRow.name).limit(limit)
     if text:
-        pattern = f"%{text.casefold()}%"
+        # Escaped, so that % and _ typed by a person are letters, not wildcards.
+        escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         query = query.where(
             or_(
-                func.lower(UnitRow.name).like(pattern),
-                func.lower(UnitRow.key).like(pattern),
+                func.lower(UnitRow.name).like(pattern, escape="\\"),
+                func.lower(UnitRow.key).like(pattern, escape="\\"),
                 select(UnitAliasRow.id)
-                .where(UnitAliasRow.unit_id == UnitRow.id, func.lower(UnitAliasRow.name).like(pattern))
+                .where(
+                    UnitAliasRow.unit_id == UnitRow.id,
+                    func.lower(UnitAliasRow.name).like(pattern, escape="\\"),
+                )
                 .exists(),
             )
         )
