@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from unidecode import unidecode
 
 from lantern.screening.vocabulary import Phrase, Vocabulary, load_vocabulary
@@ -43,7 +43,10 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000
 _VOWELS = frozenset("aeiouy")
 _LEET = str.maketrans("0134579", "oieasrg")
 _SHORT_LEGAL = 3
-_SPELLING_MIN = 6
+_SPELLING_MIN = 5
+_POLICE_LIKE = frozenset({"police", "secretariat", "prosecutor", "procuraduria", "directorate"})
+_STATE_BODIES = frozenset({"secretariat", "prosecutor", "procuraduria"})
+_NOT_CIVIL = frozenset({"army", "navy", "military", "guard", "air_force", "armed_forces", "federal", "air"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +128,9 @@ def _long_vocabulary_words(vocab_id: int) -> tuple[str, ...]:
     vocab = load_vocabulary()
     words = set()
     for phrase, meaning in vocab.phrases.items():
-        if meaning.concepts or meaning.legal_family or any(k.startswith("st:") for k in meaning.places):
-            words.update(w for w in phrase.split() if len(w) >= _SPELLING_MIN)
+        if meaning.needs_dot or meaning.stopword:
+            continue
+        words.update(w for w in phrase.split() if len(w) >= _SPELLING_MIN)
     return tuple(sorted(words))
 
 
@@ -134,14 +138,48 @@ def _long_vocabulary_words(vocab_id: int) -> tuple[str, ...]:
 def _correct(word: str) -> str | None:
     """A vocabulary word one typing mistake away ("Tamaulipaz", "Batalon"), if exactly one is."""
     choices = _long_vocabulary_words(0)
-    found = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=1, limit=2)
-    if len(found) == 1 or (len(found) == 2 and found[0][1] < found[1][1]):
-        return str(found[0][0])
+    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=4)
+    if not found:
+        return None
+    best = min(f[1] for f in found)
+    nearest = [str(f[0]) for f in found if f[1] == best]
+    phrases = load_vocabulary().phrases
+    meanings = {phrases.get(w) for w in nearest}
+    # Two nearest words that mean the same ("batallon", "battalion") are as good as one.
+    if len(nearest) == 1 or (len(meanings) == 1 and None not in meanings):
+        return sorted(nearest)[0]
     return None
+
+
+_SEGMENT = re.compile(r"\s+[-–—/|]\s+|\s*;\s*")
 
 
 class Analyser:
     """Turns names into tokens with one vocabulary. Cheap to call; caches nothing per name."""
+
+    def readings(self, name: str) -> list[tuple[tuple[Token, ...], float]]:
+        """The ways to read a name as an organisation, each with a factor on its score.
+
+        "Gobierno del Estado de Tamaulipas - Secretaría de Seguridad Pública" names the secretariat, with
+        its parent first: besides the whole name, the last segment is read on its own, keeping the places
+        and the level of government the earlier segments give. Reading a part costs a little (the factor),
+        so a candidate that matches the whole name ranks first.
+        """
+        whole = self.analyse(name).tokens
+        parts = [p for p in _SEGMENT.split(name) if p.strip()]
+        if len(parts) < 2:
+            return [(whole, 1.0)]
+        last = self.analyse(parts[-1]).tokens
+        carried: list[Token] = []
+        for part in parts[:-1]:
+            for t in self.analyse(part).tokens:
+                if t[0] == "p" or (t[0] == "c" and self.vocab.concept_group.get(t[1]) == "level"):
+                    carried.append(t)
+        reading = tuple(last) + tuple(t for t in carried if t not in last)
+        if not reading or reading == whole:
+            return [(whole, 1.0)]
+        share = min(1.0, len(reading) / max(1, len(whole)))
+        return [(whole, 1.0), (reading, 1.0 - 0.05 * (1.0 - share))]
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or load_vocabulary()
@@ -333,7 +371,44 @@ class Analyser:
                 continue
             merged.append(token)
         out = [t for t in merged if t[0] != "s"]
-        return _drop_redundant_acronyms(out)
+        out = self._equivalents(out)
+        return _drop_redundant_acronyms(_imply_level(out))
+
+    def _equivalents(self, tokens: list[Token]) -> list[Token]:
+        concepts = {t[1] for t in tokens if t[0] == "c"}
+        for left, right in self.vocab.equivalences:
+            if left <= concepts:
+                first = next(i for i, t in enumerate(tokens) if t[0] == "c" and t[1] in left)
+                surface = " ".join(dict.fromkeys(t[2] for t in tokens if t[0] == "c" and t[1] in left))
+                kept = [t for t in tokens if not (t[0] == "c" and t[1] in left)]
+                new = [("c", c, surface, "") for c in right]
+                return kept[:first] + new + kept[first:]
+        return tokens
+
+
+def _imply_level(tokens: list[Token]) -> list[Token]:
+    """A police force, secretariat or prosecutor named with only a state is the state's; with only a
+    municipality, the municipality's: "SSP Tamaulipas" is state-level. The implied level (flag m) agrees
+    with a written one and conflicts with another, but costs nothing when the other side has none."""
+    concepts = {t[1] for t in tokens if t[0] == "c"}
+    if concepts & {"federal", "state", "municipal"} or not concepts & _POLICE_LIKE or concepts & _NOT_CIVIL:
+        return tokens
+    types = set()
+    for t in tokens:
+        if t[0] == "p":
+            kinds = {k.split(":", 1)[0] for k in t[1].split("|")}
+            if kinds & {"st", "mu"}:
+                types.add(frozenset(kinds & {"st", "mu"}))
+    if len(types) != 1:
+        return tokens
+    (kinds,) = types
+    if kinds == {"st"} or (kinds == {"st", "mu"} and concepts & _STATE_BODIES):
+        # A secretariat or prosecutor named after a state that shares its name with its capital is the
+        # state's: municipal ones say "municipal".
+        return [*tokens, ("c", "state", "", "m")]
+    if kinds == {"mu"}:
+        return [*tokens, ("c", "municipal", "", "m")]
+    return tokens
 
 
 def _adds(prev: int, value: int) -> bool:
@@ -346,10 +421,10 @@ def _adds(prev: int, value: int) -> bool:
 def _near_unit(words: list[_Word], i: int) -> bool:
     """A lone I, V or X is a numeral only next to a unit word: "IX Región Militar", "Brigada V"."""
     vocab = load_vocabulary()
-    for j in (i - 1, i + 1):
+    for j in (i - 1, i + 1, i - 2, i + 2):
         if 0 <= j < len(words):
             meaning = vocab.phrases.get(words[j].text)
-            if meaning is not None and meaning.group == "unit_type":
+            if meaning is not None and meaning.group in ("unit_type", "branch"):
                 return True
     return False
 

@@ -123,7 +123,10 @@ class Comparer:
         if kind == "n":
             return cfg.number_weight
         if kind == "c":
-            return cfg.qualifier_weight if self._groups.get(token[1], "-") == "-" else cfg.concept_weight
+            group = self._groups.get(token[1], "-")
+            if group == "noise":
+                return cfg.qualifier_weight / 3
+            return cfg.qualifier_weight if group == "-" else cfg.concept_weight
         if kind == "l":
             return cfg.legal_form_weight * (0.5 if token[1] == "any" else 1.0)
         return cfg.particle_weight  # initials, particles
@@ -139,8 +142,12 @@ class Comparer:
         if kind == "n":
             return cfg.missing_number_cost
         if kind == "c":
-            grouped = self._groups.get(token[1], "-") != "-"
-            return cfg.missing_concept_cost if grouped else cfg.missing_qualifier_cost
+            if "m" in token[3]:
+                return 0.0  # implied, not written
+            group = self._groups.get(token[1], "-")
+            if group == "noise":
+                return cfg.missing_qualifier_cost / 6
+            return cfg.missing_qualifier_cost if group == "-" else cfg.missing_concept_cost
         if kind == "l":
             return w * 0.2
         return w * 0.5
@@ -278,9 +285,9 @@ class Comparer:
         self, sa: _Side, sb: _Side, pairs: list[tuple[list[int], list[int], float, str]], person: bool
     ) -> None:
         a, b = sa.items, sb.items
-        fa = [i for i in sa.free() if a[i][0] in "wipr"]
-        fb = [j for j in sb.free() if b[j][0] in "wipr"]
-        if not fa or not fb:
+        fa = [i for i in sa.free() if a[i][0] in "wiprc"]
+        fb = [j for j in sb.free() if b[j][0] in "wiprc"]
+        if not any(a[i][0] != "c" for i in fa) and not any(b[j][0] != "c" for j in fb):
             return
         cfg = self.config
         threshold = cfg.min_person_token_similarity if person else cfg.min_token_similarity
@@ -300,8 +307,11 @@ class Comparer:
                 elif ta[0] == "r" or tb[0] == "r":
                     sim = 1.0 if ta[1] == tb[1] else 0.0
                     how = "exact"
-                elif ta[0] == "p" or tb[0] == "p":
-                    if ta[0] == tb[0]:
+                elif ta[0] in "pc" or tb[0] in "pc":
+                    # A misspelt word against a place or concept the other side spelled right ("Naeal").
+                    if ta[0] != "w" and tb[0] != "w":
+                        continue
+                    if person:
                         continue
                     sim = word_similarity(ta[2].replace(" ", ""), tb[2].replace(" ", ""))
                     how = "spelling"
@@ -436,7 +446,7 @@ class Comparer:
             for t in rest:
                 if t[0] == "c":
                     group = self._groups.get(t[1], "-")
-                    if group != "-":
+                    if group not in ("-", "noise"):
                         groups.setdefault(group, []).append(t)
         for group in sorted(set(groups_a) & set(groups_b)):
             conflict(group, f"different {group.replace('_', ' ')}", groups_a[group], groups_b[group])

@@ -28,6 +28,7 @@ DATA_FILES = (
     "kind_context.tsv",
     "abbreviations.tsv",
     "nicknames.tsv",
+    "equivalences.tsv",
 )
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -64,6 +65,8 @@ class Vocabulary:
     abbreviations: dict[str, str] = field(default_factory=dict)
     #: pairs (nickname, name) in both orders: "bill" and "william".
     nicknames: frozenset[tuple[str, str]] = frozenset()
+    #: (concepts present, concepts meant), largest first: see equivalences.tsv.
+    equivalences: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
     digest: str = ""
 
     def add(self, phrase: str, **meaning: object) -> None:
@@ -108,12 +111,17 @@ def load_vocabulary() -> Vocabulary:
         digest.update(resources.files("lantern.screening").joinpath("data", name).read_bytes())
     vocab.digest = digest.hexdigest()
 
-    for phrase, concepts, group in _rows("concepts.tsv"):
+    rows = _rows("concepts.tsv")
+    # A concept's group comes from the rows that name it alone ("general" is a qualifier even though
+    # "attorney general" is an institution).
+    for _phrase, concepts, group in rows:
+        if " " not in concepts:
+            vocab.concept_group.setdefault(concepts, group)
+    for phrase, concepts, group in rows:
         names = tuple(concepts.split())
-        grp = None if group == "-" else group
         for concept in names:
-            vocab.concept_group.setdefault(concept, grp or "-")
-        vocab.add(phrase, concepts=names, group=grp)
+            vocab.concept_group.setdefault(concept, "-")
+        vocab.add(phrase, concepts=names, group=None if group == "-" else group)
     for (word,) in _rows("stopwords.tsv"):
         vocab.add(word, stopword=True)
     for row in _rows("legal_forms.tsv"):
@@ -166,6 +174,8 @@ def load_vocabulary() -> Vocabulary:
         for part in name.split():
             pairs.update({(nick, part), (part, nick)})
     vocab.nicknames = frozenset(pairs)
+    rules = [(frozenset(left.split()), tuple(right.split())) for left, right in _rows("equivalences.tsv")]
+    vocab.equivalences = tuple(sorted(rules, key=lambda r: -len(r[0])))
     vocab.single_words = frozenset(p for p in vocab.phrases if " " not in p)
     return vocab
 
