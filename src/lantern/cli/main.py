@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db
+from lantern.cli import audit, db, screen
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.command("screen")(screen.screen)
 
 
 @app.callback()

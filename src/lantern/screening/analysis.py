@@ -21,7 +21,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from unidecode import unidecode
 
@@ -124,30 +123,39 @@ def _words(text: str, *, person: bool) -> list[_Word]:
 
 
 @functools.cache
-def _long_vocabulary_words(vocab_id: int) -> tuple[str, ...]:
+def _deletion_index() -> dict[str, tuple[str, ...]]:
+    """Every vocabulary word of five letters or more under itself and each of its one-letter deletions,
+    so that a word one typing mistake away is found by a few dictionary look-ups (the SymSpell idea)."""
     vocab = load_vocabulary()
-    words = set()
+    words: set[str] = set()
     for phrase, meaning in vocab.phrases.items():
         if meaning.needs_dot or meaning.stopword:
             continue
         words.update(w for w in phrase.split() if len(w) >= _SPELLING_MIN)
-    return tuple(sorted(words))
+    index: dict[str, set[str]] = {}
+    for word in words:
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            index.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(found)) for key, found in index.items()}
 
 
 @functools.lru_cache(maxsize=200_000)
 def _correct(word: str) -> str | None:
-    """A vocabulary word one typing mistake away ("Tamaulipaz", "Batalon"), if exactly one is."""
-    choices = _long_vocabulary_words(0)
-    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=4)
-    if not found:
+    """A vocabulary word one typing mistake away ("Tamaulipaz", "Batalon"), if only one is, or if all that
+    are mean the same ("batallon" and "battalion")."""
+    index = _deletion_index()
+    if word in index.get(word, ()):
+        return None  # a word of the vocabulary ("nuevo" of "Nuevo León") is not a mistake
+    found: set[str] = set()
+    for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+        found.update(index.get(key, ()))
+    nearest = sorted(w for w in found if w != word and OSA.distance(word, w) <= 1)
+    if not nearest:
         return None
-    best = min(f[1] for f in found)
-    nearest = [str(f[0]) for f in found if f[1] == best]
     phrases = load_vocabulary().phrases
     meanings = {phrases.get(w) for w in nearest}
-    # Two nearest words that mean the same ("batallon", "battalion") are as good as one.
     if len(nearest) == 1 or (len(meanings) == 1 and None not in meanings):
-        return sorted(nearest)[0]
+        return nearest[0]
     return None
 
 

@@ -166,6 +166,8 @@ class Comparer:
     ) -> Comparison:
         if not a or not b:
             return Comparison(0.0, (Feature("name", "missing", 0.0, "one side has no name left to compare"),))
+        if a == b and not explain:
+            return Comparison(1.0, ())
         sa, sb = _Side(a), _Side(b)
         pairs: list[tuple[list[int], list[int], float, str]] = []
         self._pair_exact(sa, sb, pairs)

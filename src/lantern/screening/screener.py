@@ -129,7 +129,7 @@ class Screener:
     def __init__(self, index: ScreeningIndex, settings: ScreeningSettings | MatchConfig | None = None) -> None:
         self.index = index
         self.config = match_config(settings)
-        self.candidate_limit = int(getattr(settings, "candidates", 40))
+        self.candidate_limit = int(getattr(settings, "candidates", 20))
         self.max_postings = int(getattr(settings, "max_postings", 200_000))
         self.workers = int(getattr(settings, "workers", 2))
         self.min_score = 0.3
@@ -219,7 +219,7 @@ class Screener:
             keys += self._query_keys(person)
         ctx = Context(frozenset({f"cc:{country.lower()}"})) if country else EMPTY_CONTEXT
         limit_candidates = max(self.candidate_limit, limit)
-        candidates = index.candidates(keys, limit=limit_candidates * 3, max_postings=self.max_postings)
+        candidates = index.candidates(keys, limit=limit_candidates, max_postings=self.max_postings)
         results: list[tuple[float, int, int, int, bool]] = []
         country_code = country.upper() if country else None
         for e in candidates:
@@ -247,8 +247,6 @@ class Screener:
                         best, best_name, best_reading = score, j, r
             if best >= self.min_score:
                 results.append((best, e, best_name, best_reading, is_person))
-            if len(results) >= limit_candidates:
-                break
         results.sort(key=lambda r: (-r[0], index.entity_ids[r[1]]))
         matches = []
         for score, e, j, r, is_person in results[:limit]:
