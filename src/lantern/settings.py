@@ -110,7 +110,7 @@ class ScreeningSettings(BaseModel):
         description="Highest score when only generic words agree and a distinctive part does not.",
     )
     candidates: int = Field(
-        default=20, ge=1, description="Entities scored in full per query, chosen by shared rare tokens."
+        default=12, ge=1, description="Entities scored in full per query, chosen by shared rare tokens."
     )
     max_postings: int = Field(
         default=200_000,

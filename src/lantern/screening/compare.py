@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
@@ -38,10 +38,10 @@ class Context:
 
     places: frozenset[str] = frozenset()
     concepts: frozenset[str] = frozenset()
+    place_types: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
 
-    @property
-    def place_types(self) -> frozenset[str]:
-        return frozenset(k.split(":", 1)[0] for k in self.places)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "place_types", frozenset(k.split(":", 1)[0] for k in self.places))
 
 
 EMPTY_CONTEXT = Context()
@@ -109,10 +109,19 @@ class Comparer:
         self.config = config
         self.vocab = vocab or load_vocabulary()
         self._groups = self.vocab.concept_group
+        self._weights: dict[Token, float] = {}
 
     # Weights and costs -------------------------------------------------------------------------------
 
     def weight(self, token: Token) -> float:
+        cached = self._weights.get(token)
+        if cached is None:
+            if len(self._weights) > 100_000:
+                self._weights.clear()
+            cached = self._weights[token] = self._weight(token)
+        return cached
+
+    def _weight(self, token: Token) -> float:
         cfg = self.config
         kind = token[0]
         if kind == "w":

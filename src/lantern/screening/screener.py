@@ -129,8 +129,8 @@ class Screener:
     def __init__(self, index: ScreeningIndex, settings: ScreeningSettings | MatchConfig | None = None) -> None:
         self.index = index
         self.config = match_config(settings)
-        self.candidate_limit = int(getattr(settings, "candidates", 20))
-        self.max_postings = int(getattr(settings, "max_postings", 200_000))
+        self.candidate_limit = int(getattr(settings, "candidates", 12))
+        self.max_postings = int(getattr(settings, "max_postings", 20_000))
         self.workers = int(getattr(settings, "workers", 2))
         self.min_score = 0.3
         self.analyser = Analyser()
@@ -310,7 +310,8 @@ class Screener:
         keys = blocking_keys(tokens)
         key_ids = self.index.key_ids
         for kind, key, _surface, flags in tokens:
-            if kind == "w" and len(key) >= 4:
+            # Typing mistakes: look up every one-edit variant, unless the word is in the index as written.
+            if kind == "w" and len(key) >= 4 and f"w:{key}" not in key_ids:
                 keys.extend(f"w:{v}" for v in _edits(key) if f"w:{v}" in key_ids)
             if kind == "w" and "a" in flags:
                 keys.append(f"ac:{key}")
