@@ -82,7 +82,15 @@ ABBR = {name: abbr for name, abbr, _ in STATES}
 ENGLISH = {name: en for name, _, en in STATES}
 
 # Absent on purpose; each pattern stays present for the other states (same pattern, different place).
-ABSENT_STATE_POLICE = {"Michoacán", "Sinaloa", "Baja California Sur", "Veracruz", "Puebla", "Colima", "Hidalgo"}
+ABSENT_STATE_POLICE = {
+    "Michoacán",
+    "Sinaloa",
+    "Baja California Sur",
+    "Veracruz",
+    "Puebla",
+    "Colima",
+    "Hidalgo",
+}
 ABSENT_SSP = {"Sonora", "Baja California", "Zacatecas", "Chiapas", "Durango", "Nayarit", "Yucatán"}
 ABSENT_FISCALIA = {"Guanajuato", "Tabasco", "Campeche", "Querétaro", "Tlaxcala", "Morelos"}
 
@@ -217,12 +225,22 @@ MUNICIPALITIES = [
 
 FEDERAL = [
     # id, kind, names, present
-    ("sedena", "army", ["Secretaría de la Defensa Nacional", "SEDENA", "Secretariat of National Defense"], True),
+    (
+        "sedena",
+        "army",
+        ["Secretaría de la Defensa Nacional", "SEDENA", "Secretariat of National Defense"],
+        True,
+    ),
     ("semar", "navy", ["Secretaría de Marina", "SEMAR", "Mexican Navy", "Armada de México"], True),
     ("ejercito", "army", ["Ejército Mexicano", "Mexican Army"], True),
     ("fam", "air_force", ["Fuerza Aérea Mexicana", "Mexican Air Force"], True),
     ("gn", "national_guard", ["Guardia Nacional", "National Guard"], True),
-    ("fgr", "prosecutor", ["Fiscalía General de la República", "FGR", "Procuraduría General de la República"], True),
+    (
+        "fgr",
+        "prosecutor",
+        ["Fiscalía General de la República", "FGR", "Procuraduría General de la República"],
+        True,
+    ),
     ("sspc", "other", ["Secretaría de Seguridad y Protección Ciudadana", "SSPC"], True),
     ("pf", "federal_police", ["Policía Federal", "Federal Police"], True),
     ("pfm", "federal_police", ["Policía Federal Ministerial", "Federal Ministerial Police"], False),
@@ -240,23 +258,104 @@ FEDERAL = [
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ORD_ES_M = {
-    1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto", 5: "Quinto", 6: "Sexto", 7: "Séptimo",
-    8: "Octavo", 9: "Noveno", 10: "Décimo", 11: "Décimo Primer", 12: "Décimo Segundo",
+    1: "Primer",
+    2: "Segundo",
+    3: "Tercer",
+    4: "Cuarto",
+    5: "Quinto",
+    6: "Sexto",
+    7: "Séptimo",
+    8: "Octavo",
+    9: "Noveno",
+    10: "Décimo",
+    11: "Décimo Primer",
+    12: "Décimo Segundo",
 }
 ORD_ES_F = {
-    1: "Primera", 2: "Segunda", 3: "Tercera", 4: "Cuarta", 5: "Quinta", 6: "Sexta", 7: "Séptima",
-    8: "Octava", 9: "Novena", 10: "Décima", 11: "Décima Primera", 12: "Décima Segunda",
+    1: "Primera",
+    2: "Segunda",
+    3: "Tercera",
+    4: "Cuarta",
+    5: "Quinta",
+    6: "Sexta",
+    7: "Séptima",
+    8: "Octava",
+    9: "Novena",
+    10: "Décima",
+    11: "Décima Primera",
+    12: "Décima Segunda",
 }
-TENS_M = {20: "Vigésimo", 30: "Trigésimo", 40: "Cuadragésimo", 50: "Quincuagésimo", 60: "Sexagésimo",
-          70: "Septuagésimo", 80: "Octogésimo", 90: "Nonagésimo"}
-UNITS_M = {1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto", 5: "Quinto", 6: "Sexto", 7: "Séptimo",
-           8: "Octavo", 9: "Noveno"}
+TENS_M = {
+    20: "Vigésimo",
+    30: "Trigésimo",
+    40: "Cuadragésimo",
+    50: "Quincuagésimo",
+    60: "Sexagésimo",
+    70: "Septuagésimo",
+    80: "Octogésimo",
+    90: "Nonagésimo",
+}
+UNITS_M = {
+    1: "Primer",
+    2: "Segundo",
+    3: "Tercer",
+    4: "Cuarto",
+    5: "Quinto",
+    6: "Sexto",
+    7: "Séptimo",
+    8: "Octavo",
+    9: "Noveno",
+}
 ORD_EN = {1: "1st", 2: "2nd", 3: "3rd"}
 
 # SEDENA and SEMAR unit numbers in the registry, and the numbers left out as twins.
 INFANTRY_PRESENT = [
-    1, 3, 5, 6, 7, 9, 10, 12, 14, 15, 17, 19, 20, 21, 22, 23, 24, 25, 27, 28, 30, 33, 35, 38, 40, 43, 44,
-    47, 49, 50, 52, 56, 60, 65, 68, 73, 74, 75, 78, 80, 85, 90, 91, 97, 101, 102,
+    1,
+    3,
+    5,
+    6,
+    7,
+    9,
+    10,
+    12,
+    14,
+    15,
+    17,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    27,
+    28,
+    30,
+    33,
+    35,
+    38,
+    40,
+    43,
+    44,
+    47,
+    49,
+    50,
+    52,
+    56,
+    60,
+    65,
+    68,
+    73,
+    74,
+    75,
+    78,
+    80,
+    85,
+    90,
+    91,
+    97,
+    101,
+    102,
 ]
 INFANTRY_ABSENT = [2, 13, 34, 41, 45, 57, 61, 86, 95, 105]
 CAVALRY_PRESENT = [1, 3, 6, 9, 12, 15]
@@ -325,16 +424,86 @@ COMPANIES = [
     ("aztec-us", ["Aztec Armament Trading, Inc."], "US", False, "synthetic"),
 ]
 
-GIVEN = ["José", "Juan", "Luis", "Carlos", "Jorge", "Miguel", "Francisco", "Alejandro", "Roberto", "Fernando",
-         "Ricardo", "Eduardo", "Sergio", "Raúl", "Arturo", "Héctor", "Javier", "Manuel", "Ramón", "Armando",
-         "María", "Guadalupe", "Verónica", "Leticia", "Patricia", "Claudia", "Adriana", "Gabriela", "Rosa",
-         "Alejandra"]
+GIVEN = [
+    "José",
+    "Juan",
+    "Luis",
+    "Carlos",
+    "Jorge",
+    "Miguel",
+    "Francisco",
+    "Alejandro",
+    "Roberto",
+    "Fernando",
+    "Ricardo",
+    "Eduardo",
+    "Sergio",
+    "Raúl",
+    "Arturo",
+    "Héctor",
+    "Javier",
+    "Manuel",
+    "Ramón",
+    "Armando",
+    "María",
+    "Guadalupe",
+    "Verónica",
+    "Leticia",
+    "Patricia",
+    "Claudia",
+    "Adriana",
+    "Gabriela",
+    "Rosa",
+    "Alejandra",
+]
 SECOND = ["Antonio", "Luis", "Alberto", "Manuel", "Carlos", "Ángel", "Eduardo", "Fernando", "Elena", "Isabel"]
-SURNAMES = ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
-            "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Reyes", "Jiménez", "Torres", "Díaz", "Gutiérrez",
-            "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Moreno", "Castillo", "Romero", "Álvarez", "Méndez",
-            "Chávez", "Rivera", "Juárez", "Domínguez", "Salazar", "Villanueva", "Zamora", "Cervantes",
-            "Bautista", "Navarro", "Solís", "Trujillo", "Ochoa", "Espinoza", "Velázquez", "Arellano", "Beltrán"]
+SURNAMES = [
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Reyes",
+    "Jiménez",
+    "Torres",
+    "Díaz",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Moreno",
+    "Castillo",
+    "Romero",
+    "Álvarez",
+    "Méndez",
+    "Chávez",
+    "Rivera",
+    "Juárez",
+    "Domínguez",
+    "Salazar",
+    "Villanueva",
+    "Zamora",
+    "Cervantes",
+    "Bautista",
+    "Navarro",
+    "Solís",
+    "Trujillo",
+    "Ochoa",
+    "Espinoza",
+    "Velázquez",
+    "Arellano",
+    "Beltrán",
+]
 
 
 def strip_accents(text: str) -> str:
@@ -358,7 +527,17 @@ def typo(rng: random.Random, text: str) -> str:
     elif op == "swap":
         w = w[:p] + w[p + 1] + w[p] + w[p + 2 :]
     else:
-        neighbours = {"a": "s", "e": "r", "i": "o", "o": "i", "n": "m", "r": "t", "s": "a", "t": "r", "l": "k"}
+        neighbours = {
+            "a": "s",
+            "e": "r",
+            "i": "o",
+            "o": "i",
+            "n": "m",
+            "r": "t",
+            "s": "a",
+            "t": "r",
+            "l": "k",
+        }
         wrong = neighbours.get(w[p].lower(), "e")
         w = w[:p] + (wrong.upper() if w[p].isupper() else wrong) + w[p + 1 :]
     words[i] = w
@@ -450,9 +629,12 @@ class Builder:
             variants.append((f"{main} (Gobierno de México)", "suffix"))
             variants.append((f"Gobierno Federal - {main}", "parent prefix"))
             if len(names) > 1:
-                variants.append((f"{main} ({names[1]})" if names[1].isupper() else f"{names[1]} of Mexico", "mixed"))
-            entity = Entity(f"unit:mx-{key}", "federal", kind, names if present else names[:1], "federal",
-                            present=present)
+                variants.append(
+                    (f"{main} ({names[1]})" if names[1].isupper() else f"{names[1]} of Mexico", "mixed")
+                )
+            entity = Entity(
+                f"unit:mx-{key}", "federal", kind, names if present else names[:1], "federal", present=present
+            )
             self.add(entity, self.finish(variants, 4 if present else 5))
 
     # States ------------------------------------------------------------------------------------------
@@ -475,10 +657,17 @@ class Builder:
                 (f"Policía Estatal, {abbr}", "state abbreviation"),
             ]
             present = name not in ABSENT_STATE_POLICE
-            entity = Entity(f"unit:mx-{slug}-pe", "state", "state_police",
-                            [f"Policía Estatal {de} {name}", f"{english} State Police"] if present
-                            else [f"Policía Estatal {de} {name}"],
-                            "state", state=name, present=present)
+            entity = Entity(
+                f"unit:mx-{slug}-pe",
+                "state",
+                "state_police",
+                [f"Policía Estatal {de} {name}", f"{english} State Police"]
+                if present
+                else [f"Policía Estatal {de} {name}"],
+                "state",
+                state=name,
+                present=present,
+            )
             self.add(entity, self.finish(police, 3 if present else 7))
             # Security secretariat
             ssp = [
@@ -493,9 +682,15 @@ class Builder:
                 (f"SSPE {short}", "acronym"),
             ]
             present = name not in ABSENT_SSP
-            entity = Entity(f"unit:mx-{slug}-ssp", "state", "state_police",
-                            [f"Secretaría de Seguridad Pública del Estado de {short}"], "state", state=name,
-                            present=present)
+            entity = Entity(
+                f"unit:mx-{slug}-ssp",
+                "state",
+                "state_police",
+                [f"Secretaría de Seguridad Pública del Estado de {short}"],
+                "state",
+                state=name,
+                present=present,
+            )
             self.add(entity, self.finish(ssp, 3 if present else 7))
             # Prosecutor
             fge = [
@@ -505,34 +700,63 @@ class Builder:
                 (f"{english} State Attorney General's Office", "English"),
                 (f"Fiscalia Gral. del Edo. de {short}", "abbreviations"),
                 (f"Fiscalía del Estado de {abbr}", "short"),
-                (f"Office of the Attorney General of {'the State of ' if 'State' not in english else ''}{english}",
-                 "English"),
+                (
+                    "Office of the Attorney General of "
+                    + ("" if "State" in english else "the State of ")
+                    + english,
+                    "English",
+                ),
             ]
             present = name not in ABSENT_FISCALIA
-            entity = Entity(f"unit:mx-{slug}-fge", "state", "prosecutor",
-                            [f"Fiscalía General del Estado de {short}", f"FGE {short}"] if present
-                            else [f"Fiscalía General del Estado de {short}"],
-                            "state", state=name, present=present)
+            entity = Entity(
+                f"unit:mx-{slug}-fge",
+                "state",
+                "prosecutor",
+                [f"Fiscalía General del Estado de {short}", f"FGE {short}"]
+                if present
+                else [f"Fiscalía General del Estado de {short}"],
+                "state",
+                state=name,
+                present=present,
+            )
             self.add(entity, self.finish(fge, 3 if present else 6))
         # Named state units from public reporting (the Camargo case; Nuevo León's state police).
         self.add(
-            Entity("unit:mx-tamaulipas-gopes", "state", "state_police",
-                   ["Grupo de Operaciones Especiales", "GOPES"], "state", state="Tamaulipas"),
-            self.finish([
-                ("Grupo de Operaciones Especiales (GOPES)", "name and acronym"),
-                ("GOPES Tamaulipas", "acronym and state"),
-                ("Grupo de Operaciones Especiales de la Policía Estatal de Tamaulipas", "parent"),
-                ("Special Operations Group (GOPES)", "English"),
-            ], 4),
+            Entity(
+                "unit:mx-tamaulipas-gopes",
+                "state",
+                "state_police",
+                ["Grupo de Operaciones Especiales", "GOPES"],
+                "state",
+                state="Tamaulipas",
+            ),
+            self.finish(
+                [
+                    ("Grupo de Operaciones Especiales (GOPES)", "name and acronym"),
+                    ("GOPES Tamaulipas", "acronym and state"),
+                    ("Grupo de Operaciones Especiales de la Policía Estatal de Tamaulipas", "parent"),
+                    ("Special Operations Group (GOPES)", "English"),
+                ],
+                4,
+            ),
         )
         self.add(
-            Entity("unit:mx-nuevo-leon-fuerza-civil", "state", "state_police",
-                   ["Fuerza Civil", "Institución Policial Estatal Fuerza Civil"], "state", state="Nuevo León"),
-            self.finish([
-                ("Fuerza Civil de Nuevo León", "name and state"),
-                ("FUERZA CIVIL NL", "abbreviation"),
-                ("Institución Policial Estatal Fuerza Civil", "registry name"),
-            ], 3),
+            Entity(
+                "unit:mx-nuevo-leon-fuerza-civil",
+                "state",
+                "state_police",
+                ["Fuerza Civil", "Institución Policial Estatal Fuerza Civil"],
+                "state",
+                state="Nuevo León",
+            ),
+            self.finish(
+                [
+                    ("Fuerza Civil de Nuevo León", "name and state"),
+                    ("FUERZA CIVIL NL", "abbreviation"),
+                    ("Institución Policial Estatal Fuerza Civil", "registry name"),
+                ],
+                3,
+            ),
         )
 
     # Municipalities ----------------------------------------------------------------------------------
@@ -541,7 +765,11 @@ class Builder:
         for name, state, present in MUNICIPALITIES:
             slug = strip_accents(name).lower().replace(" ", "-")
             abbr = ABBR[state]
-            short = name.split(" de ")[0] if name in ("Iguala de la Independencia", "Acapulco de Juárez") else name
+            short = (
+                name.split(" de ")[0]
+                if name in ("Iguala de la Independencia", "Acapulco de Juárez")
+                else name
+            )
             variants = [
                 (f"Policía Municipal de {name}", "registry name"),
                 (f"Policía Municipal de {short}, {abbr}", "state abbreviation"),
@@ -555,8 +783,16 @@ class Builder:
             names = [f"Policía Municipal de {name}"]
             if present and self.rng.random() < 0.5:
                 names.append(f"Dirección de Seguridad Pública Municipal de {name}")
-            entity = Entity(f"unit:mx-{slug}-pm", "municipal", "municipal_police", names, "municipal",
-                            state=state, municipality=name, present=present)
+            entity = Entity(
+                f"unit:mx-{slug}-pm",
+                "municipal",
+                "municipal_police",
+                names,
+                "municipal",
+                state=state,
+                municipality=name,
+                present=present,
+            )
             self.add(entity, self.finish(variants, 3 if present else 6))
 
     # SEDENA and SEMAR --------------------------------------------------------------------------------
@@ -707,8 +943,16 @@ class Builder:
                 # Without its legal form an absent company's name is its present twin's too ("SIG Sauer"
                 # for SIG Sauer GmbH and Sig Sauer, Inc.): such a query has no right answer, so none is made.
                 variants = [(v, how) for v, how in variants if _keeps_legal_form(v, main)]
-            entity = Entity(f"entry:companies/{key}", "company", "company", names, None, country=country,
-                            source=source, present=present)
+            entity = Entity(
+                f"entry:companies/{key}",
+                "company",
+                "company",
+                names,
+                None,
+                country=country,
+                source=source,
+                present=present,
+            )
             self.add(entity, self.finish(variants, 3 if present else 5))
 
     # People ------------------------------------------------------------------------------------------
@@ -746,22 +990,42 @@ class Builder:
             (f"{first} {second}, {given}{' ' + middle if middle else ''}", "surname first"),
             (f"{given} {first} {second}", "middle name dropped") if middle else (full.upper(), "upper"),
             (f"{given} {middle[0] + '. ' if middle else ''}{first} {second}", "middle initial"),
-            (f"{strip_accents(first).upper()} {strip_accents(second).upper()} {strip_accents(given).upper()}",
-             "upper, surnames first, no comma"),
+            (
+                strip_accents(f"{first} {second} {given}").upper(),
+                "upper, surnames first, no comma",
+            ),
             (f"Lic. {given} {first} {second}", "title"),
             (f"Cap. {given} {first} {second}", "rank"),
         ]
-        entity = Entity(f"entry:people/{key}", "person", "person", [full], None, source="synthetic",
-                        present=present)
+        entity = Entity(
+            f"entry:people/{key}", "person", "person", [full], None, source="synthetic", present=present
+        )
         self.add(entity, self.finish(variants, 3 if present else 5))
 
 
 def _keeps_legal_form(variant: str, name: str) -> bool:
     last = strip_accents(name).replace(".", "").replace(",", "").split()[-1].lower()
     words = strip_accents(variant).replace(".", "").replace(",", "").lower().split()
-    return bool(words) and (words[-1] == last or words[-1] in {"gmbh", "inc", "incorporated", "ltd", "limited",
-                                                                "sa", "a", "cv", "spa", "llc", "corp",
-                                                                "corporation", "company", "co"})
+    return bool(words) and (
+        words[-1] == last
+        or words[-1]
+        in {
+            "gmbh",
+            "inc",
+            "incorporated",
+            "ltd",
+            "limited",
+            "sa",
+            "a",
+            "cv",
+            "spa",
+            "llc",
+            "corp",
+            "corporation",
+            "company",
+            "co",
+        }
+    )
 
 
 def twins(entities: list[Entity]) -> None:
@@ -795,24 +1059,51 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with (OUT / "registry.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["id", "category", "kind", "level", "country", "state", "municipality", "names", "source"])
+        writer.writerow(
+            ["id", "category", "kind", "level", "country", "state", "municipality", "names", "source"]
+        )
         for e in entities:
             if e.present:
-                writer.writerow([e.id, e.category, e.kind, e.level or "", e.country, e.state or "",
-                                 e.municipality or "", " | ".join(e.names), e.source])
+                writer.writerow(
+                    [
+                        e.id,
+                        e.category,
+                        e.kind,
+                        e.level or "",
+                        e.country,
+                        e.state or "",
+                        e.municipality or "",
+                        " | ".join(e.names),
+                        e.source,
+                    ]
+                )
     with (OUT / "queries.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["query_id", "query", "expected_id", "category", "hard_negative", "twin_id", "variation"])
+        writer.writerow(
+            ["query_id", "query", "expected_id", "category", "hard_negative", "twin_id", "variation"]
+        )
         n = 0
         for e in entities:
             for text, how in e.variants:
                 n += 1
-                writer.writerow([f"q{n:04d}", text, e.id if e.present else "", e.category,
-                                 "" if e.present else "yes", e.twin or "", how])
+                writer.writerow(
+                    [
+                        f"q{n:04d}",
+                        text,
+                        e.id if e.present else "",
+                        e.category,
+                        "" if e.present else "yes",
+                        e.twin or "",
+                        how,
+                    ]
+                )
     present = sum(e.present for e in entities)
     negatives = sum(len(e.variants) for e in entities if not e.present)
     total = sum(len(e.variants) for e in entities)
-    print(f"registry: {present} entities; queries: {total} ({negatives} hard negatives, {negatives / total:.0%})")
+    print(
+        f"registry: {present} entities; queries: {total} ({negatives} hard negatives, "
+        f"{negatives / total:.0%})"
+    )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,9 @@ class PeerScreener:
         readings = screener.analyser.readings(name)
         keys = [k for tokens, _f in readings for k in screener._query_keys(tokens)]
         keys += screener._query_keys(screener.analyser.analyse(name, person=True).tokens)
-        found = screener.index.candidates(keys, limit=screener.candidate_limit, max_postings=screener.max_postings)
+        found = screener.index.candidates(
+            keys, limit=screener.candidate_limit, max_postings=screener.max_postings
+        )
         return [int(e) for e in found]
 
     def answer(self, name: str) -> str | None:

@@ -2,7 +2,7 @@
 
     python -m bench.screening_quality            # both sets, per category, at the default thresholds
     python -m bench.screening_quality --errors   # also list every wrong answer
-    python -m bench.screening_quality --peer     # add nomenklatura's logic-v2 side by side (needs `peer` extra)
+    python -m bench.screening_quality --peer     # nomenklatura's logic-v2 side by side (`peer` extra)
 
 Development set (tests/data/names/): each query is screened against the whole registry; the answer is the top
 candidate if its decision is `match`, else none. A right entity is a true positive; a wrong entity is a false
@@ -151,7 +151,9 @@ def report(title: str, total: Tally, groups: dict[str, Tally], errors: bool) -> 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--errors", action="store_true", help="list every wrong answer")
     parser.add_argument("--peer", action="store_true", help="also score nomenklatura's logic-v2")
     parser.add_argument("--only", choices=["devset", "public"], help="one set only")
@@ -165,7 +167,8 @@ def main(argv: list[str] | None = None) -> None:
         total, groups = evaluate_devset(lantern_answer(screener), queries)
         seconds = time.perf_counter() - started
         report(
-            f"Lantern on the development set ({len(entities)} entities, {len(queries)} queries, {seconds:.1f} s)",
+            f"Lantern on the development set ({len(entities)} entities, {len(queries)} queries, "
+            f"{seconds:.1f} s)",
             total,
             groups,
             args.errors,

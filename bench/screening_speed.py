@@ -83,7 +83,7 @@ def query_phase(count: int, queries: int, batch: int, workers: int, peer: int) -
 
 
 def _rss_mb() -> float:
-    """Resident memory now, from /proc (getrusage's peak survives exec on Linux and would count the parent)."""
+    """Resident memory now, from /proc (getrusage's peak survives exec and would count the parent)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -91,7 +91,9 @@ def _rss_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2000, help="single queries timed one by one")
     parser.add_argument("--batch", type=int, default=10000, help="names in the batch")
@@ -99,7 +101,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--peer", type=int, default=300, help="queries for the logic-v2 comparison (0: none)")
     parser.add_argument("--phase", choices=["all", "build", "query"], default="all")
     args = parser.parse_args(argv)
-    results: dict[str, object] = {"machine": f"{platform.node()} {platform.processor() or platform.machine()}"}
+    results: dict[str, object] = {
+        "machine": f"{platform.node()} {platform.processor() or platform.machine()}"
+    }
     if args.phase in ("all", "build"):
         results.update(build_phase(args.entities, args.workers))
         print(json.dumps(results, indent=2), flush=True)
@@ -110,7 +114,11 @@ def main(argv: list[str] | None = None) -> None:
         subprocess.run(command, check=True)
         return
     if args.phase == "query":
-        print(json.dumps(query_phase(args.entities, args.queries, args.batch, args.workers, args.peer), indent=2))
+        print(
+            json.dumps(
+                query_phase(args.entities, args.queries, args.batch, args.workers, args.peer), indent=2
+            )
+        )
 
 
 if __name__ == "__main__":

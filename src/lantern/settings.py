@@ -98,7 +98,7 @@ class ScreeningSettings(BaseModel):
         default=0.35,
         ge=0,
         le=1,
-        description="Factor on the score when places, numbers or exclusive kinds disagree (a veto that still ranks).",
+        description="Factor on the score when places, numbers or exclusive kinds disagree (a veto).",
     )
     legal_form_conflict_cap: float = Field(
         default=0.7, ge=0, le=1, description="Highest score when legal forms differ in family (GmbH vs Inc.)."

@@ -69,11 +69,15 @@ def screen(
         None, "--kind", help="Only this kind (army, state_police, company, person…) or group (unit, police)."
     ),
     limit: int = typer.Option(5, "--limit", min=1, help="Candidates per name."),
-    file: Path | None = typer.Option(
+    file: Path | None = typer.Option(  # noqa: B008  # Typer declares options as defaults
         None, "--file", help="Screen every name of a CSV (id,name[,country,kind]) or JSON-lines file."
     ),
-    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for a file (default: settings)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Build the index afresh and do not write the cache."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Processes for a file (default: settings)."
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Build the index afresh and do not write the cache."
+    ),
     json: bool = typer.Option(False, "--json", help="Print JSON (one object per input line for --file)."),
 ) -> None:
     """Screen a name against every unit and list entry: ranked candidates with scores and explanations."""
@@ -88,7 +92,8 @@ def screen(
     )
     if file is not None:
         queries = [
-            Query(name=q.name, id=q.id, country=q.country or country, kind=q.kind or kind) for q in read_queries(file)
+            Query(name=q.name, id=q.id, country=q.country or country, kind=q.kind or kind)
+            for q in read_queries(file)
         ]
         results = screener.screen_many(queries, workers=workers, limit=limit)
         for query, matches in zip(queries, results, strict=True):
@@ -97,7 +102,11 @@ def screen(
                 sys.stdout.write(dumps(record, pretty=False) + "\n")
             else:
                 best = matches[0] if matches else None
-                shown = f"{best.decision} {best.score:.2f} {best.entity_id} ({best.name})" if best else "no candidate"
+                shown = (
+                    f"{best.decision} {best.score:.2f} {best.entity_id} ({best.name})"
+                    if best
+                    else "no candidate"
+                )
                 console.print(f"{query.id}\t{query.name}\t{shown}", highlight=False, markup=False)
         return
     assert name is not None

@@ -32,7 +32,7 @@ _POSSESSIVE = re.compile(r"(\w)['’]s\b")
 _APOSTROPHE = re.compile(r"['’`´]")
 _DOTTED_INITIALS = re.compile(r"\b[A-Za-z](?:\.\s?[A-Za-z])+\b\.?")
 _ORDINAL = re.compile(
-    r"\b(\d+)\s*(?:/\s*)?(?:(?:ero|era|er|ro|ra|do|da|to|ta|avo|ava|vo|va|mo|ma|no|na|th|st|nd|rd)\b|[oa]\b)\.?",
+    r"\b(\d+)(?:\s*/\s*)?(?:(?:ero|era|er|ro|ra|do|da|to|ta|avo|ava|vo|va|mo|ma|no|na|th|st|nd|rd)\b|[oa]\b)\.?",
     re.IGNORECASE,
 )
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)")
@@ -244,9 +244,9 @@ class Analyser:
         n = len(words)
         while i < n:
             if i >= trailing:
-                length, meaning = self._legal_at(texts, i)
+                length, legal = self._legal_at(texts, i)
                 phrase = " ".join(words[j].text for j in range(i, i + length))
-                tokens.append(("l", meaning.legal_family or "any", phrase, ""))
+                tokens.append(("l", legal.legal_family or "any", phrase, ""))
                 i += length
                 continue
             length, meaning = self._phrase_at(texts, words, i, trailing)
@@ -278,7 +278,7 @@ class Analyser:
         return start
 
     def _leading_legal(self, texts: list[str], words: list[_Word], end: int, tokens: list[Token]) -> int:
-        """Reads a leading run of legal forms ("OAO Gazprom", "JSC Tactical Missiles"); returns where it ends."""
+        """Reads a leading run of legal forms ("OAO Gazprom", "JSC Tactical"); returns where it ends."""
         i = 0
         while i < end - 1:
             found = 0
@@ -318,9 +318,9 @@ class Analyser:
             last = words[i + length - 1]
             if meaning.needs_dot and not last.dot:
                 continue
-            if meaning.legal_family and not (meaning.concepts or meaning.places or meaning.acronym):
-                if length == 1 and len(texts[i]) <= _SHORT_LEGAL:
-                    continue  # "AS", "SE", "NA" inside a name are words, not legal forms
+            only_legal = meaning.legal_family and not (meaning.concepts or meaning.places or meaning.acronym)
+            if only_legal and length == 1 and len(texts[i]) <= _SHORT_LEGAL:
+                continue  # "AS", "SE", "NA" inside a name are words, not legal forms
             if meaning.acronym and len(texts[i]) <= 2 and not (last.upper or last.initials or last.dot):
                 continue  # "pe", "gn" in running text are not acronyms
             return length, meaning
@@ -409,12 +409,12 @@ def _imply_level(tokens: list[Token]) -> list[Token]:
                 types.add(frozenset(kinds & {"st", "mu"}))
     if len(types) != 1:
         return tokens
-    (kinds,) = types
-    if kinds == {"st"} or (kinds == {"st", "mu"} and concepts & _STATE_BODIES):
+    (found,) = types
+    if found == {"st"} or (found == {"st", "mu"} and concepts & _STATE_BODIES):
         # A secretariat or prosecutor named after a state that shares its name with its capital is the
         # state's: municipal ones say "municipal".
         return [*tokens, ("c", "state", "", "m")]
-    if kinds == {"mu"}:
+    if found == {"mu"}:
         return [*tokens, ("c", "municipal", "", "m")]
     return tokens
 

@@ -191,8 +191,8 @@ class Comparer:
             else:
                 self._pair_acronyms(sb, sa, pairs, flip=True)
                 self._pair_acronyms(sa, sb, pairs)
-        absorbed_a = self._absorb(sa, ctx_b)
-        absorbed_b = self._absorb(sb, ctx_a)
+        absorbed_a = self._absorb(sa, ctx_b) + self._absorb_states(sa, sb)
+        absorbed_b = self._absorb(sb, ctx_a) + self._absorb_states(sb, sa)
 
         matched = loss = 0.0
         evidence = False
@@ -219,7 +219,7 @@ class Comparer:
                             self._feature_name(side[i]),
                             "context",
                             0.0,
-                            f"'{value}' agrees with what is known of the other side; it neither adds nor costs",
+                            f"'{value}' agrees with what is known of the other side: no gain, no cost",
                             value if label == "query" else None,
                             value if label == "candidate" else None,
                         )
@@ -236,7 +236,7 @@ class Comparer:
                 features.append(
                     Feature(
                         "generic",
-                        "conflict",
+                        "capped",
                         cfg.generic_only_cap,
                         "only generic words agree while a distinctive part does not: capped",
                     )
@@ -245,7 +245,8 @@ class Comparer:
             score = cfg.legal_form_conflict_cap
         if vetoes:
             score *= cfg.conflict_factor
-        return Comparison(min(1.0, max(0.0, score)), tuple(features), vetoed=bool(vetoes))
+        # Rounded so that summing in another order (compare(b, a)) cannot change the last bits.
+        return Comparison(round(min(1.0, max(0.0, score)), 9), tuple(features), vetoed=bool(vetoes))
 
     # Pairing -----------------------------------------------------------------------------------------
 
@@ -396,7 +397,7 @@ class Comparer:
             pairs.append((covered, [i], 0.95, "acronym") if flip else ([i], covered, 0.95, "acronym"))
 
     def _absorb(self, side: _Side, other_ctx: Context) -> list[int]:
-        absorbed = []
+        absorbed: list[int] = []
         if not other_ctx.places and not other_ctx.concepts:
             return absorbed
         for i in side.free():
@@ -404,6 +405,28 @@ class Comparer:
             if (token[0] == "p" and other_ctx.places.intersection(token[1].split("|"))) or (
                 token[0] == "c" and token[1] in other_ctx.concepts
             ):
+                side.used[i] = True
+                absorbed.append(i)
+        return absorbed
+
+    @staticmethod
+    def _absorb_states(side: _Side, other: _Side) -> list[int]:
+        """A state added to a municipality the other side names ("Iguala, Gro.") says nothing new."""
+        states = {
+            k.split(":")[1]
+            for t in other.items
+            if t[0] == "p"
+            for k in t[1].split("|")
+            if k.startswith("mu:")
+        }
+        absorbed: list[int] = []
+        if not states:
+            return absorbed
+        for i in side.free():
+            t = side.items[i]
+            keys = t[1].split("|") if t[0] == "p" else []
+            only_states = bool(keys) and all(k.startswith("st:") for k in keys)
+            if only_states and any(k.split(":")[1] in states for k in keys):
                 side.used[i] = True
                 absorbed.append(i)
         return absorbed

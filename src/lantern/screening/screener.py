@@ -126,7 +126,9 @@ def analyse_in_parallel(entities: Sequence[ScreeningEntity], workers: int) -> En
 class Screener:
     """Screens names against the entities of one index with one set of weights and thresholds."""
 
-    def __init__(self, index: ScreeningIndex, settings: ScreeningSettings | MatchConfig | None = None) -> None:
+    def __init__(
+        self, index: ScreeningIndex, settings: ScreeningSettings | MatchConfig | None = None
+    ) -> None:
         self.index = index
         self.config = match_config(settings)
         self.candidate_limit = int(getattr(settings, "candidates", 12))
@@ -209,7 +211,6 @@ class Screener:
         """Ranked candidates for `name`, best first, each with a decision and an explanation."""
         index = self.index
         readings = self.analyser.readings(name)
-        org = readings[0][0]
         person: tuple[Token, ...] | None = None
         admitted = kinds_for(kind)
         want_persons = admitted is None or "person" in admitted
@@ -242,7 +243,9 @@ class Screener:
                 tokens = self._tokens(j)
                 for r, (query, factor) in enumerate(options):
                     assert query is not None
-                    score = factor * self.comparer.compare(query, tokens, ctx, context, person=is_person).score
+                    score = (
+                        factor * self.comparer.compare(query, tokens, ctx, context, person=is_person).score
+                    )
                     if score > best:
                         best, best_name, best_reading = score, j, r
             if best >= self.min_score:
@@ -253,7 +256,9 @@ class Screener:
             query = person if is_person else readings[r][0]
             assert query is not None
             context = index.context_list[index.entity_context[e]]
-            comparison = self.comparer.compare(query, self._tokens(j), ctx, context, person=is_person, explain=True)
+            comparison = self.comparer.compare(
+                query, self._tokens(j), ctx, context, person=is_person, explain=True
+            )
             matches.append(
                 Match(
                     entity_id=index.entity_ids[e],
@@ -262,7 +267,8 @@ class Screener:
                     score=round(score, 6),
                     decision=self.config.decide(score),
                     explanation=Explanation(
-                        comparison.features, summarise(score, self.config, comparison.features, comparison.vetoed)
+                        comparison.features,
+                        summarise(score, self.config, comparison.features, comparison.vetoed),
                     ),
                 )
             )
@@ -295,7 +301,8 @@ class Screener:
         tb = self.analyser.analyse(b, person=person).tokens
         comparison = self.comparer.compare(ta, tb, person=person, explain=explain)
         return comparison.score, Explanation(
-            comparison.features, summarise(comparison.score, self.config, comparison.features, comparison.vetoed)
+            comparison.features,
+            summarise(comparison.score, self.config, comparison.features, comparison.vetoed),
         )
 
     def _tokens(self, name_row: int) -> tuple[Token, ...]:
@@ -354,13 +361,14 @@ def _edits(word: str) -> set[str]:
 def summarise(score: float, config: MatchConfig, features: Sequence[Feature], vetoed: bool) -> str:
     """One paragraph: the decision, what agreed, what disagreed, and why the score is what it is."""
     decision = config.decide(score)
-    agreed = [f for f in features if f.how not in ("conflict", "missing", "context")]
+    agreed = [f for f in features if f.how not in ("conflict", "missing", "context", "capped")]
     conflicts = [f for f in features if f.how == "conflict"]
     missing = [f for f in features if f.how == "missing"]
     parts = [f"{decision} ({score:.2f}; match at {config.match_threshold:.2f})."]
     if agreed:
         shown = ", ".join(
-            f"{f.query_value} = {f.candidate_value} ({f.how})" if f.query_value != f.candidate_value
+            f"{f.query_value} = {f.candidate_value} ({f.how})"
+            if f.query_value != f.candidate_value
             else f"{f.query_value} ({f.how})"
             for f in agreed[:8]
         )
@@ -372,9 +380,15 @@ def summarise(score: float, config: MatchConfig, features: Sequence[Feature], ve
             + "."
         )
     if missing:
-        parts.append("One side only: " + ", ".join(str(f.query_value or f.candidate_value) for f in missing) + ".")
+        parts.append(
+            "One side only: " + ", ".join(str(f.query_value or f.candidate_value) for f in missing) + "."
+        )
+    if any(f.how == "capped" for f in features):
+        parts.append("Only generic words agree, so the score is capped.")
     if vetoed:
-        parts.append(f"A place, number or kind disagrees, so the score is cut to {config.conflict_factor:.0%}.")
+        parts.append(
+            f"A place, number or kind disagrees, so the score is cut to {config.conflict_factor:.0%}."
+        )
     return " ".join(parts)
 
 

@@ -148,9 +148,9 @@ def load_vocabulary() -> Vocabulary:
             municipalities[(state, name)] = (key, old + forms.split("|"))
         else:
             municipalities[(state, name)] = (f"mu:{state}:{_slug(forms.split('|')[0])}", forms.split("|"))
-    for (_state, name), (key, forms) in municipalities.items():
+    for (_state, name), (key, place_forms) in municipalities.items():
         vocab.place_names[key] = name
-        for form in forms:
+        for form in place_forms:
             _add_place(vocab, form, key)
     for key, name, forms in _rows("places_world.tsv"):
         vocab.place_names[key] = name
