@@ -242,9 +242,9 @@ FEDERAL = [
         True,
     ),
     ("sspc", "other", ["Secretaría de Seguridad y Protección Ciudadana", "SSPC"], True),
-    ("pf", "federal_police", ["Policía Federal", "Federal Police"], True),
+    # The Policía Federal Preventiva was renamed Policía Federal in 2009: one body, two names.
+    ("pf", "federal_police", ["Policía Federal", "Federal Police", "Policía Federal Preventiva"], True),
     ("pfm", "federal_police", ["Policía Federal Ministerial", "Federal Ministerial Police"], False),
-    ("pfp", "federal_police", ["Policía Federal Preventiva", "Federal Preventive Police"], False),
     ("aic", "federal_police", ["Agencia de Investigación Criminal", "Criminal Investigation Agency"], True),
     ("cni", "other", ["Centro Nacional de Inteligencia", "National Intelligence Center"], True),
     ("cisen", "other", ["Centro de Investigación y Seguridad Nacional", "CISEN"], False),

@@ -57,7 +57,7 @@ class ScreeningSettings(BaseModel):
         description="Weight of a name particle (de, bin, al) or an initial in a personal name.",
     )
     missing_word_cost: float = Field(
-        default=0.6,
+        default=0.8,
         ge=0,
         description="Cost, per unit of weight, of a word of an organisation on one side only.",
     )

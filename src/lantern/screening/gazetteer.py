@@ -116,6 +116,7 @@ _NOT_PLACES = frozenset(
         "playa",
         "estacion",
         "hacienda",
+        "mexico",  # the country (and the State of Mexico), not a short form of Mexico City
     ]
 )
 

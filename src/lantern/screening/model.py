@@ -145,7 +145,7 @@ class MatchConfig:
     qualifier_weight: float = 0.3
     legal_form_weight: float = 0.25
     particle_weight: float = 0.3
-    missing_word_cost: float = 0.6
+    missing_word_cost: float = 0.8
     missing_person_word_cost: float = 0.25
     missing_place_cost: float = 1.5
     missing_number_cost: float = 1.5
