@@ -7,6 +7,7 @@ logic-v2 decides `match` at its default threshold, 0.7.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -27,9 +28,13 @@ def _schema(kind: str) -> str:
     return _SCHEMA.get(kind, "PublicBody")
 
 
+_SERIAL = itertools.count()
+
+
 def make_entity(schema: str, names: Sequence[str], key: str, country: str | None = None) -> Any:
+    """An FtM entity. Ids are made unique: logic-v2 caches what it computes per entity id."""
     entity = model.make_entity(schema)
-    entity.id = key
+    entity.id = f"{key}-{next(_SERIAL)}"
     for name in names:
         entity.add("name", name)
     if country:
