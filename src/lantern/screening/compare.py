@@ -185,7 +185,9 @@ class Comparer:
             # The side whose acronym sorts first goes first, so that compare(a, b) == compare(b, a).
             first_a = min((t[1] for t in a if "a" in t[3]), default="~")
             first_b = min((t[1] for t in b if "a" in t[3]), default="~")
-            if (first_a, encode(a)) <= (first_b, encode(b)):
+            if first_a == first_b == "~":
+                pass  # no acronym on either side
+            elif first_a < first_b or (first_a == first_b and encode(a) <= encode(b)):
                 self._pair_acronyms(sa, sb, pairs)
                 self._pair_acronyms(sb, sa, pairs, flip=True)
             else:
