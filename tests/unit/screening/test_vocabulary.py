@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lantern.screening.analysis import Analyser
+from lantern.screening.model import KIND_GROUPS
 from lantern.screening.vocabulary import _rows, load_vocabulary
 
 
@@ -47,15 +48,7 @@ def test_number_words_and_kind_context() -> None:
     assert vocab.number_words["vigesimo"] == (20, "tens")
     assert vocab.number_words["twenty"] == (20, "tens")
     assert "army" in vocab.kind_context["army"]
-    assert set(vocab.kind_context) <= {
-        "army",
-        "navy",
-        "air_force",
-        "national_guard",
-        "federal_police",
-        "state_police",
-        "municipal_police",
-    }
+    assert set(vocab.kind_context) <= KIND_GROUPS["unit"]
 
 
 def test_the_places_of_the_letter_are_known() -> None:
