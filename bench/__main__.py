@@ -1,12 +1,26 @@
-"""Run every benchmark: `python -m bench` (or `make bench`). Each writes its figures to stdout."""
+"""Run every benchmark: `python -m bench` (or `make bench`). Each writes its figures to stdout.
+
+python -m bench                  # all, at their default sizes
+python -m bench screening_quality --peer
+python -m bench screening_speed --entities 100000
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
+BENCHMARKS = ["screening_quality", "screening_speed"]
 
-def main() -> None:
-    print("No benchmarks registered yet.", file=sys.stderr)
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in BENCHMARKS:
+        importlib.import_module(f"bench.{args[0]}").main(args[1:])
+        return
+    for name in BENCHMARKS:
+        print(f"== {name}", flush=True)
+        importlib.import_module(f"bench.{name}").main([])
 
 
 if __name__ == "__main__":

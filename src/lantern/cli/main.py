@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, licences, registry, review, serve, units, users
+from lantern.cli import audit, db, licences, registry, review, screen, serve, units, users
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -28,6 +28,7 @@ app.add_typer(review.findings_app, name="findings")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
+app.command("screen")(screen.screen)
 
 
 @app.callback()
