@@ -9,12 +9,15 @@ from datetime import date
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import func, select
 
-from lantern.cli.common import console, print_json, state
-from lantern.db.tables.review import AlertRow, FindingRow
+from lantern.cli.common import console, err_console, print_json, state
+from lantern.db.tables.review import AlertRow, FindingRow, ReviewJobRow
 from lantern.review import service
 
+review_app = typer.Typer(help="The licence review: the letter's criteria applied to every licence.")
 alerts_app = typer.Typer(help="The alert queue: findings that are new, changed or resolved.")
 findings_app = typer.Typer(help="Read and dispose findings.", no_args_is_help=True)
 
@@ -284,3 +287,137 @@ def dispose(
             session, finding_id, status=status, actor=app_state.settings.actor, reason=reason
         )
     console.print(f"Finding {finding_id} is now {status}.")
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    country: str | None = typer.Option(None, help="Destination country code, e.g. MX."),
+    since: str | None = typer.Option(None, help="Only licences issued on or after this day (YYYY-MM-DD)."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV, one row per finding."),
+    refresh: bool = typer.Option(False, "--refresh", help="Run a full review first."),
+) -> None:
+    """The review grouped by criterion, each licence with its findings and evidence, and a summary.
+
+    The first time (or with --refresh) it reviews the whole book first, with a progress bar.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    app_state = state(ctx)
+    database = app_state.database()
+    with database.session() as session:
+        never = session.execute(select(func.count(ReviewJobRow.id))).scalar_one() == 0
+    if refresh or never:
+        run_with_progress(ctx, country=country, since=since, quiet=json or as_csv)
+    show_review(ctx, country=country, since=since, json=json, as_csv=as_csv)
+
+
+def run_with_progress(
+    ctx: typer.Context, *, country: str | None, since: str | None, quiet: bool, job_id: int | None = None
+) -> None:
+    from lantern.review.runner import run_review
+
+    app_state = state(ctx)
+    columns = (TextColumn("Reviewing licences"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, disable=quiet, transient=False) as bar:
+        task = bar.add_task("review", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        job, outcome = run_review(
+            app_state.database(),
+            app_state.settings,
+            job_id=job_id,
+            country=country,
+            since=date.fromisoformat(since) if since else None,
+            progress=progress,
+        )
+    if not quiet:
+        err_console.print(
+            f"Review job {job}: {outcome.licences:,} licences, {outcome.new} new, {outcome.changed} changed, "
+            f"{outcome.resolved} resolved findings."
+        )
+
+
+@review_app.command("run")
+def run(
+    ctx: typer.Context,
+    country: str | None = typer.Option(None, help="Destination country code, e.g. MX."),
+    since: str | None = typer.Option(None, help="Only licences issued on or after this day (YYYY-MM-DD)."),
+    background: bool = typer.Option(False, "--background", help="Queue it for `lantern worker` instead."),
+) -> None:
+    """Review the whole book now (with a progress bar), or queue it for a worker."""
+    if not background:
+        run_with_progress(ctx, country=country, since=since, quiet=False)
+        return
+    from lantern.review.runner import job_queue
+
+    app_state = state(ctx)
+    params: dict[str, Any] = {"as_of": date.today().isoformat(), "cause": "full review"}
+    if country:
+        params["country"] = country
+    if since:
+        params["since"] = since
+    job = service.start_job(app_state.database(), kind="full", params=params)
+    job_queue(app_state.settings).enqueue("review", job)
+    console.print(
+        f"Review job {job} queued; `lantern worker` runs it, `lantern review status` shows progress."
+    )
+
+
+@review_app.command("resume")
+def resume(ctx: typer.Context) -> None:
+    """Resume the newest review job that did not finish, from its checkpoint."""
+    with state(ctx).database().session() as session:
+        job = service.resumable_job(session)
+        job_id = job.id if job else None
+    if job_id is None:
+        console.print("No review job to resume.")
+        return
+    run_with_progress(ctx, country=None, since=None, quiet=False, job_id=job_id)
+
+
+@review_app.command("status")
+def status(ctx: typer.Context, json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Progress of the recent review jobs."""
+    with state(ctx).database().session() as session:
+        rows = session.execute(select(ReviewJobRow).order_by(ReviewJobRow.id.desc()).limit(10)).scalars()
+        data: list[dict[str, Any]] = [
+            {
+                "job": r.id,
+                "status": r.status,
+                "done": r.done,
+                "total": r.total,
+                "checkpoint": r.checkpoint,
+                "params": r.params,
+                "started_at": r.started_at.isoformat() if r.started_at else None,
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "message": r.message,
+            }
+            for r in rows
+        ]
+    if json:
+        print_json(data)
+        return
+    table = Table("job", "status", "progress", "started", "finished", "result")
+    for d in data:
+        table.add_row(
+            str(d["job"]),
+            d["status"],
+            f"{d['done']:,}/{d['total']:,}",
+            (d["started_at"] or "")[:19],
+            (d["finished_at"] or "")[:19],
+            d["message"] or "",
+        )
+    console.print(table)
+
+
+def worker(ctx: typer.Context) -> None:
+    """Run queued jobs (full reviews) until stopped with Ctrl-C."""
+    from lantern.review.runner import job_queue
+
+    app_state = state(ctx)
+    console.print(f"Worker on the {app_state.settings.jobs.backend} queue; Ctrl-C stops it.")
+    job_queue(app_state.settings).run_worker()
