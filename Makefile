@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo check lint typecheck imports test browser-deps bench clean
+.PHONY: setup demo check lint typecheck imports test browser-deps bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,browser]"
+	$(BIN)/pip install --quiet -e ".[dev,browser,fuzz]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -37,6 +37,11 @@ test:
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed; browser tests will say why they skip"
+
+## Regenerate the reference pages that tests keep in step with the code.
+docs: setup
+	$(BIN)/python -c "from lantern.settings import settings_reference; print(settings_reference(), end='')" > docs/settings.md
+	$(BIN)/typer lantern.cli.main utils docs --name lantern --title "Command reference" --output docs/cli.md
 
 bench: setup
 	$(BIN)/python -m bench

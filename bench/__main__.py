@@ -1,7 +1,9 @@
-"""Run benchmarks: `python -m bench [NAME [options]]` (or `make bench`). Each writes its figures to stdout.
+"""Run every benchmark: `python -m bench` (or `make bench`). Each writes its figures to stdout.
 
-With no name, every registered benchmark runs with its defaults. Register a benchmark with one line below:
-its module has a `main(argv) -> int`.
+python -m bench                  # all, at their default sizes
+python -m bench screening_quality --peer
+python -m bench screening_speed --entities 100000
+python -m bench import_licences --licences 200000 --runs 3
 """
 
 from __future__ import annotations
@@ -9,25 +11,17 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {
-    "import_licences": "bench.import_licences",  # issue 2: 200,000 licences into SQLite and PostgreSQL
-}
+BENCHMARKS = ["screening_quality", "screening_speed", "import_licences"]
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    if args and args[0] in {"-h", "--help"}:
-        print(__doc__)
-        print("Benchmarks:", ", ".join(BENCHMARKS))
-        return
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     if args and args[0] in BENCHMARKS:
-        sys.exit(importlib.import_module(BENCHMARKS[args[0]]).main(args[1:]))
-    if args:
-        sys.exit(f"unknown benchmark {args[0]!r}; choose from {', '.join(BENCHMARKS)}")
-    status = 0
-    for module in BENCHMARKS.values():
-        status |= importlib.import_module(module).main([])
-    sys.exit(status)
+        importlib.import_module(f"bench.{args[0]}").main(args[1:])
+        return
+    for name in BENCHMARKS:
+        print(f"== {name}", flush=True)
+        importlib.import_module(f"bench.{name}").main([])
 
 
 if __name__ == "__main__":

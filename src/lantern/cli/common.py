@@ -14,8 +14,8 @@ from lantern.db import migrate
 from lantern.db.engine import Database
 from lantern.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
@@ -30,6 +30,11 @@ class AppState:
         if check:
             migrate.check_schema(self._database.engine)
         return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, io, synth
+from lantern.cli import audit, db, io, licences, registry, review, screen, serve, synth, units, users
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -19,6 +19,18 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(licences.app, name="licences")
+app.add_typer(units.app, name="units")
+app.add_typer(registry.allegations_app, name="allegations")
+app.add_typer(registry.lists_app, name="lists")
+app.add_typer(review.review_app, name="review")
+app.command("worker")(review.worker)
+app.add_typer(review.alerts_app, name="alerts")
+app.add_typer(review.findings_app, name="findings")
+app.add_typer(users.users_app, name="users")
+app.add_typer(users.tokens_app, name="tokens")
+app.command("serve")(serve.serve)
+app.command("screen")(screen.screen)
 app.command("import")(io.import_command)
 app.command("export")(io.export_command)
 app.command("synth")(synth.synth_command)
@@ -37,7 +49,9 @@ def root(
         overrides["database_url"] = database_url
     if actor:
         overrides["actor"] = actor
-    ctx.obj = AppState(Settings(**overrides))  # type: ignore[arg-type]  # pydantic validates the overrides
+    app_state = AppState(Settings(**overrides))  # type: ignore[arg-type]  # pydantic validates the overrides
+    ctx.obj = app_state
+    ctx.call_on_close(app_state.close)
 
 
 @app.command("version")

@@ -142,6 +142,7 @@ class Licence:
     total_value: Decimal | None = None
     cn_reference: str | None = None  # congressional-notification reference, e.g. "DDTC-20-072"
     proviso_text: str | None = None
+    consignee_statement: str | None = None  # STA: reference of the prior consignee statement on file
     exclusions: tuple[Exclusion, ...] = ()
     status_history: tuple[StatusChange, ...] = ()
     parties: tuple[Party, ...] = ()

@@ -95,10 +95,16 @@ def serial_key(make: str, serial: str) -> SerialKey:
 
 
 def status_on_day(history: Sequence[StatusChange], day: date) -> LicenceStatus | None:
-    """The status in force on a day: the last change made on or before it (UTC dates)."""
+    """The status in force for a shipment on a day: the last change made on or before it (UTC dates).
+
+    `exhausted` is the exception: the shipment that used up a licence ships on the day the licence is marked
+    exhausted, so that status stops shipments only from the next day. (Over-shipping on the day itself is
+    still caught by the quantities.)
+    """
     current = None
     for change in sorted(history, key=lambda c: c.at):
-        if change.at.date() <= day:
+        changed = change.at.date()
+        if changed < day or (changed == day and change.status is not LicenceStatus.EXHAUSTED):
             current = change.status
     return current
 

@@ -55,3 +55,33 @@ def find_cycle(parent_links: Mapping[str, Iterable[str]]) -> list[str] | None:
                 path.append(nxt)
                 stack.append((nxt, list(parent_links.get(nxt, ()))))
     return None
+
+
+def children_index(
+    parent_links: Mapping[str, Iterable[ParentLink]],
+) -> dict[str, list[tuple[str, ParentLink]]]:
+    """Parent key → [(child key, link)]: the reverse of the parent links, built once per registry."""
+    index: dict[str, list[tuple[str, ParentLink]]] = {}
+    for child, links in parent_links.items():
+        for link in links:
+            index.setdefault(link.parent_key, []).append((child, link))
+    return index
+
+
+def descendants(
+    unit_key: str, children: Mapping[str, Iterable[tuple[str, ParentLink]]], day: date | None
+) -> list[str]:
+    """Every unit below `unit_key` as the hierarchy stood on `day` (all time when no day), nearest first."""
+    seen = {unit_key}
+    order: list[str] = []
+    frontier = [unit_key]
+    while frontier:
+        nxt: list[str] = []
+        for key in frontier:
+            for child, link in children.get(key, ()):
+                if child not in seen and (day is None or link.period.may_contain(day)):
+                    seen.add(child)
+                    order.append(child)
+                    nxt.append(child)
+        frontier = nxt
+    return order

@@ -105,6 +105,14 @@ def test_blocked_licence_statuses_reject(
     assert decision.rejections[0].reason is RejectionReason.LICENCE_NOT_IN_FORCE
 
 
+def test_the_shipment_that_exhausts_a_licence_ships_on_the_day_it_is_marked_exhausted() -> None:
+    balance = _balance((LicenceStatus.APPROVED, "2015-03-02"), (LicenceStatus.EXHAUSTED, "2016-01-01"))
+    assert decide(balance, _notice("2016-01-01"), _never).status is ShipmentStatus.ACCEPTED
+    assert (
+        decide(balance, _notice("2016-01-02"), _never).reason == "licence DDTC/1 was exhausted on 2016-01-02"
+    )
+
+
 def test_a_suspension_later_does_not_reach_back() -> None:
     balance = _balance((LicenceStatus.APPROVED, "2015-03-02"), (LicenceStatus.SUSPENDED, "2017-01-01"))
     assert decide(balance, _notice("2016-06-01"), _never).status is ShipmentStatus.ACCEPTED

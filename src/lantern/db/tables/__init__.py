@@ -1,3 +1,11 @@
 """Every table, one module per domain. Importing this package registers them all on `Base.metadata`."""
 
-from lantern.db.tables import audit, licences, registry, shipments, watchlists  # noqa: F401  (registers tables)
+from lantern.db.tables import (  # noqa: F401  (registers tables)
+    accounts,
+    audit,
+    licences,
+    registry,
+    review,
+    shipments,
+    watchlists,
+)

@@ -38,6 +38,8 @@ class LicenceRow(Base):
     total_value: Mapped[Decimal | None] = mapped_column(Money)
     cn_reference: Mapped[str | None] = mapped_column(String(100))
     proviso_text: Mapped[str | None] = mapped_column(Text)
+    # STA: the prior consignee statement on file (EAR 740.20(d)), the only document naming the consignee.
+    consignee_statement: Mapped[str | None] = mapped_column(Text)
     # The latest entry of the status history, kept here for filtering.
     status: Mapped[str | None] = mapped_column(String(20), index=True)
     # Folded name of the applicant: ties exporters' accounts to their own licences.

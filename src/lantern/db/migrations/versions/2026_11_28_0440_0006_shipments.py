@@ -1,7 +1,7 @@
 """Shipments, serials and custody events; content hashes for idempotent imports.
 
-Revision ID: 0002_shipments
-Revises: 0001
+Revision ID: 0006_shipments
+Revises: 0005_accounts
 Create Date: 2026-11-28 04:38:40.086707
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0002_shipments"
-down_revision: str | None = "0001"
+revision: str = "0006_shipments"
+down_revision: str | None = "0005_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

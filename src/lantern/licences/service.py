@@ -1,0 +1,298 @@
+"""Reading the licence book: one licence, searches, and the summary of the whole book."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from lantern.db.tables.licences import ItemRow, LicenceRow, PartyRow
+from lantern.db.tables.registry import UnitRow
+from lantern.errors import LanternError, NotFound
+from lantern.licences.model import (
+    RECEIVING_ROLES,
+    Agency,
+    Exclusion,
+    ExclusionKind,
+    FireMode,
+    Item,
+    Licence,
+    LicenceKind,
+    LicenceStatus,
+    Party,
+    PartyRole,
+    StatusChange,
+)
+
+
+def split_key(ref: str) -> tuple[str | None, str]:
+    """'DDTC/050123456' → ('DDTC', '050123456'); a bare number → (None, number)."""
+    agency, sep, number = ref.partition("/")
+    if sep and agency.upper() in Agency.__members__:
+        return agency.upper(), number
+    return None, ref
+
+
+def find_licence_row(session: Session, ref: str) -> LicenceRow:
+    """The licence named by 'AGENCY/NUMBER' or by a number that only one agency uses."""
+    agency, number = split_key(ref)
+    query = (
+        select(LicenceRow)
+        .where(LicenceRow.number == number)
+        .options(
+            selectinload(LicenceRow.parties).selectinload(PartyRow.unit),
+            selectinload(LicenceRow.parties).selectinload(PartyRow.list_entry),
+            selectinload(LicenceRow.items),
+            selectinload(LicenceRow.exclusions),
+            selectinload(LicenceRow.status_history),
+        )
+    )
+    if agency:
+        query = query.where(LicenceRow.agency == agency)
+    rows = list(session.execute(query).scalars())
+    if not rows:
+        raise NotFound(f"No licence {ref!r} in the book.")
+    if len(rows) > 1:
+        options = ", ".join(f"{r.agency}/{r.number}" for r in rows)
+        raise LanternError(
+            f"Licence number {number!r} is used by more than one agency: say which ({options})."
+        )
+    return rows[0]
+
+
+def licence_from_row(row: LicenceRow) -> Licence:
+    return Licence(
+        agency=Agency(row.agency),
+        number=row.number,
+        kind=LicenceKind(row.kind),
+        destination_country=row.destination_country,
+        end_use=row.end_use,
+        issue_date=row.issue_date,
+        expiry_date=row.expiry_date,
+        total_value=row.total_value,
+        cn_reference=row.cn_reference,
+        proviso_text=row.proviso_text,
+        consignee_statement=row.consignee_statement,
+        exclusions=tuple(Exclusion(ExclusionKind(e.kind), e.value, e.text) for e in row.exclusions),
+        status_history=tuple(
+            StatusChange(
+                LicenceStatus(s.status),
+                s.changed_at if s.changed_at.tzinfo else s.changed_at.replace(tzinfo=UTC),
+                s.actor,
+                s.reason,
+            )
+            for s in row.status_history
+        ),
+        parties=tuple(
+            Party(
+                role=PartyRole(p.role),
+                name=p.name,
+                country=p.country,
+                address=p.address,
+                unit_key=p.unit.key if p.unit else None,
+                list_entry_key=(
+                    f"{p.list_entry.watch_list.key}/{p.list_entry.key}" if p.list_entry else None
+                ),
+            )
+            for p in row.parties
+        ),
+        items=tuple(
+            Item(
+                line=i.line,
+                description=i.description,
+                quantity=i.quantity,
+                usml_category=i.usml_category,
+                eccn=i.eccn,
+                fire_mode=FireMode(i.fire_mode),
+                manufacturer=i.manufacturer,
+                model=i.model,
+                calibre=i.calibre,
+                unit_value=i.unit_value,
+                total_value=i.total_value,
+            )
+            for i in row.items
+        ),
+        synthetic=row.synthetic,
+        notes=row.notes,
+    )
+
+
+def get_licence(session: Session, ref: str) -> Licence:
+    return licence_from_row(find_licence_row(session, ref))
+
+
+@dataclass(frozen=True)
+class LicenceFilter:
+    """What a licence search may ask for. Every field narrows the result; empty fields are ignored."""
+
+    text: str | None = None  # number, party name or item description, case-insensitive
+    agency: str | None = None
+    status: str | None = None
+    country: str | None = None
+    kind: str | None = None
+    end_user: str | None = None
+    category: str | None = None  # a USML category prefix ("I(a)") or an ECCN prefix ("0A501")
+    issued_from: date | None = None
+    issued_to: date | None = None
+    state: str | None = None  # a receiving party resolved to a unit in this state, e.g. "Guerrero"
+    exporter_key: str | None = None  # exporters see only their own licences
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def licence_query(flt: LicenceFilter) -> Select[LicenceRow]:
+    """The search as a query, built apart from running it."""
+    query = select(LicenceRow)
+    if flt.agency:
+        query = query.where(LicenceRow.agency == flt.agency.upper())
+    if flt.status:
+        query = query.where(LicenceRow.status == flt.status)
+    if flt.country:
+        query = query.where(LicenceRow.destination_country == flt.country.upper())
+    if flt.kind:
+        query = query.where(LicenceRow.kind == flt.kind)
+    if flt.issued_from:
+        query = query.where(LicenceRow.issue_date >= flt.issued_from)
+    if flt.issued_to:
+        query = query.where(LicenceRow.issue_date <= flt.issued_to)
+    if flt.exporter_key is not None:
+        query = query.where(LicenceRow.exporter_key == flt.exporter_key)
+    if flt.end_user:
+        query = query.where(
+            select(PartyRow.id)
+            .where(
+                PartyRow.licence_id == LicenceRow.id,
+                PartyRow.role == PartyRole.END_USER.value,
+                PartyRow.name.ilike(_like(flt.end_user), escape="\\"),
+            )
+            .exists()
+        )
+    if flt.state:
+        query = query.where(
+            select(PartyRow.id)
+            .join(UnitRow, UnitRow.id == PartyRow.unit_id)
+            .where(
+                PartyRow.licence_id == LicenceRow.id,
+                PartyRow.role.in_([role.value for role in RECEIVING_ROLES]),
+                func.lower(UnitRow.state) == func.lower(flt.state),
+            )
+            .exists()
+        )
+    if flt.category:
+        prefix = flt.category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            select(ItemRow.id)
+            .where(
+                ItemRow.licence_id == LicenceRow.id,
+                or_(
+                    ItemRow.usml_category.ilike(prefix, escape="\\"), ItemRow.eccn.ilike(prefix, escape="\\")
+                ),
+            )
+            .exists()
+        )
+    if flt.text:
+        pattern = _like(flt.text)
+        query = query.where(
+            or_(
+                LicenceRow.number.ilike(pattern, escape="\\"),
+                LicenceRow.end_use.ilike(pattern, escape="\\"),
+                select(PartyRow.id)
+                .where(PartyRow.licence_id == LicenceRow.id, PartyRow.name.ilike(pattern, escape="\\"))
+                .exists(),
+            )
+        )
+    return query
+
+
+def search_licences(
+    session: Session, flt: LicenceFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[LicenceRow], int]:
+    """A page of matching licences (newest first) and the total count."""
+    query = licence_query(flt)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(LicenceRow.issue_date.desc().nulls_last(), LicenceRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+@dataclass
+class BookSummary:
+    licences: int = 0
+    synthetic: int = 0
+    parties: int = 0
+    items: int = 0
+    quantity: int = 0
+    value: Decimal = Decimal(0)
+    by_agency: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_country: Counter[str] = field(default_factory=Counter)
+    by_year: Counter[int] = field(default_factory=Counter)
+    first_issue: date | None = None
+    last_issue: date | None = None
+
+    def __json__(self) -> dict[str, object]:
+        return {
+            "licences": self.licences,
+            "synthetic": self.synthetic,
+            "parties": self.parties,
+            "items": self.items,
+            "quantity": self.quantity,
+            "value": str(self.value),
+            "by_agency": dict(self.by_agency),
+            "by_status": dict(self.by_status),
+            "by_kind": dict(self.by_kind),
+            "by_country": dict(self.by_country),
+            "by_year": {str(k): v for k, v in sorted(self.by_year.items())},
+            "first_issue": self.first_issue.isoformat() if self.first_issue else None,
+            "last_issue": self.last_issue.isoformat() if self.last_issue else None,
+        }
+
+
+def summarise_book(session: Session) -> BookSummary:
+    """Counts and totals over the whole licence book, computed in the database."""
+    summary = BookSummary()
+    totals = session.execute(
+        select(
+            func.count(LicenceRow.id),
+            func.coalesce(func.sum(LicenceRow.total_value), 0),
+            func.min(LicenceRow.issue_date),
+            func.max(LicenceRow.issue_date),
+        )
+    ).one()
+    summary.licences, value, summary.first_issue, summary.last_issue = totals
+    summary.value = Decimal(value or 0)
+    summary.synthetic = session.execute(
+        select(func.count()).where(LicenceRow.synthetic.is_(True))
+    ).scalar_one()
+    summary.parties = session.execute(select(func.count(PartyRow.id))).scalar_one()
+    items, quantity = session.execute(
+        select(func.count(ItemRow.id), func.coalesce(func.sum(ItemRow.quantity), 0))
+    ).one()
+    summary.items, summary.quantity = items, int(quantity)
+    counters: tuple[tuple[Any, Counter[str]], ...] = (
+        (LicenceRow.agency, summary.by_agency),
+        (LicenceRow.status, summary.by_status),
+        (LicenceRow.kind, summary.by_kind),
+        (LicenceRow.destination_country, summary.by_country),
+    )
+    for column, counter in counters:
+        for key, count in session.execute(select(column, func.count()).group_by(column)):
+            counter[key or "none"] = count
+    year = func.extract("year", LicenceRow.issue_date)
+    for key, count in session.execute(
+        select(year, func.count()).where(LicenceRow.issue_date.is_not(None)).group_by(year)
+    ):
+        summary.by_year[int(key)] = count
+    return summary

@@ -1,0 +1,340 @@
+"""Resolving every party of a licence to a unit or list entry, and remembering analysts' dispositions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from lantern.audit.service import record_change
+from lantern.core.text import fold
+from lantern.db.tables.licences import PartyRow
+from lantern.db.tables.registry import UnitAliasRow, UnitRow
+from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
+from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.errors import LanternError, NotFound
+from lantern.review.matching import Candidate, Verdict, choose, fingerprint
+from lantern.review.model import Decision
+
+
+class NameScreener(Protocol):
+    """The screening engine as the review uses it (lantern.screening.Screener fits)."""
+
+    def screen(
+        self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 10
+    ) -> Sequence[Candidate]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PartyName:
+    party_id: int
+    licence_id: int
+    role: str
+    name: str
+    country: str | None
+    data_entity: str | None
+
+
+def name_key(name: str) -> str:
+    return fold(name)[:500]
+
+
+def _entity_ids(session: Session, entity_ids: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Row ids of the units and list entries behind entity ids ("unit:<key>", "entry:<list>/<key>")."""
+    unit_keys = {e[5:] for e in entity_ids if e.startswith("unit:")}
+    entry_refs = [e[6:].split("/", 1) for e in entity_ids if e.startswith("entry:")]
+    units: dict[str, int] = {}
+    if unit_keys:
+        for key, row_id in session.execute(select(UnitRow.key, UnitRow.id).where(UnitRow.key.in_(unit_keys))):
+            units[f"unit:{key}"] = row_id
+    entries: dict[str, int] = {}
+    by_list: dict[str, set[str]] = defaultdict(set)
+    for ref in entry_refs:
+        if len(ref) == 2:
+            by_list[ref[0]].add(ref[1])
+    for list_key, keys in by_list.items():
+        rows = session.execute(
+            select(ListEntryRow.key, ListEntryRow.id)
+            .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+            .where(WatchListRow.key == list_key, ListEntryRow.key.in_(keys))
+        )
+        for key, row_id in rows:
+            entries[f"entry:{list_key}/{key}"] = row_id
+    return units, entries
+
+
+def entity_fingerprints(session: Session, entity_ids: Iterable[str]) -> dict[str, str]:
+    """What an analyst judged about each entity: a change here withdraws their disposition."""
+    units, entries = _entity_ids(session, entity_ids)
+    prints: dict[str, str] = {}
+    if units:
+        aliases: dict[int, list[str]] = defaultdict(list)
+        for unit_id, alias in session.execute(
+            select(UnitAliasRow.unit_id, UnitAliasRow.name).where(UnitAliasRow.unit_id.in_(units.values()))
+        ):
+            aliases[unit_id].append(alias)
+        rows = session.execute(select(UnitRow).where(UnitRow.id.in_(units.values()))).scalars()
+        for row in rows:
+            prints[f"unit:{row.key}"] = fingerprint(
+                row.name, sorted(aliases[row.id]), row.kind, row.level, row.state, row.municipality
+            )
+    if entries:
+        rows2 = session.execute(
+            select(ListEntryRow, WatchListRow.key)
+            .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+            .where(ListEntryRow.id.in_(entries.values()))
+        ).all()
+        for entry, list_key in rows2:
+            prints[f"entry:{list_key}/{entry.key}"] = fingerprint(
+                entry.name, sorted(entry.aliases), entry.entry_type, sorted(entry.countries), entry.delisted
+            )
+    return prints
+
+
+def party_names(session: Session, licence_ids: Sequence[int]) -> list[PartyName]:
+    unit = UnitRow.__table__.alias("data_unit")
+    rows = session.execute(
+        select(
+            PartyRow.id,
+            PartyRow.licence_id,
+            PartyRow.role,
+            PartyRow.name,
+            PartyRow.country,
+            unit.c.key,
+            ListEntryRow.key,
+            WatchListRow.key,
+        )
+        .outerjoin(unit, unit.c.id == PartyRow.unit_id)
+        .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
+        .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+        .where(PartyRow.licence_id.in_(licence_ids))
+        .order_by(PartyRow.licence_id, PartyRow.position)
+    )
+    out = []
+    for party_id, licence_id, role, name, country, unit_key, entry_key, list_key in rows:
+        data_entity = (
+            f"unit:{unit_key}" if unit_key else (f"entry:{list_key}/{entry_key}" if entry_key else None)
+        )
+        out.append(PartyName(party_id, licence_id, role, name, country, data_entity))
+    return out
+
+
+def standing_verdicts(session: Session, keys: Iterable[str]) -> dict[str, list[ResolutionDispositionRow]]:
+    found: dict[str, list[ResolutionDispositionRow]] = defaultdict(list)
+    keys = list(set(keys))
+    for start in range(0, len(keys), 900):
+        rows = session.execute(
+            select(ResolutionDispositionRow)
+            .where(
+                ResolutionDispositionRow.name_key.in_(keys[start : start + 900]),
+                ResolutionDispositionRow.withdrawn_at.is_(None),
+            )
+            .order_by(ResolutionDispositionRow.id)
+        ).scalars()
+        for row in rows:
+            found[row.name_key].append(row)
+    return found
+
+
+@dataclass
+class ResolveStats:
+    parties: int = 0
+    screened_names: int = 0
+    withdrawn: int = 0
+
+
+def resolve_parties(
+    session: Session,
+    screener: NameScreener,
+    licence_ids: Sequence[int],
+    *,
+    matcher_version: str,
+    actor: str,
+    screen_many: Callable[[list[tuple[str, str | None]]], list[Sequence[Candidate]]] | None = None,
+) -> ResolveStats:
+    """Screen and resolve every party of these licences, replacing their current resolutions.
+
+    Names are screened once however many parties carry them. Analysts' dispositions on a name are applied,
+    and withdrawn first when the entity they judged, or the matcher's answer, has changed since.
+    """
+    stats = ResolveStats()
+    parties = party_names(session, licence_ids)
+    stats.parties = len(parties)
+    if not parties:
+        return stats
+    queries = sorted(
+        {(p.name, p.country) for p in parties if p.data_entity is None}, key=lambda q: (q[0], q[1] or "")
+    )
+    if screen_many is not None:
+        results = dict(zip(queries, screen_many(queries), strict=True))
+    else:
+        results = {q: screener.screen(q[0], country=q[1], limit=10) for q in queries}
+    stats.screened_names = len(queries)
+
+    verdicts = standing_verdicts(session, (name_key(p.name) for p in parties))
+    if verdicts:
+        stats.withdrawn = _withdraw_stale(session, verdicts, results, matcher_version, actor)
+    all_entities: set[str] = set()
+    chosen = {}
+    for party in parties:
+        key = name_key(party.name)
+        applicable = [
+            Verdict(v.entity_id, v.verdict, v.actor, v.reason)
+            for v in verdicts.get(key, [])
+            if v.withdrawn_at is None and (v.country is None or v.country == party.country)
+        ]
+        resolution = choose(
+            results.get((party.name, party.country), ()), applicable, data_entity=party.data_entity
+        )
+        chosen[party.party_id] = (party, resolution)
+        if resolution.entity_id:
+            all_entities.add(resolution.entity_id)
+    units, entries = _entity_ids(session, all_entities)
+    session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
+    now = datetime.now(UTC)
+    session.execute(
+        insert(ResolutionRow),
+        [
+            {
+                "party_id": party.party_id,
+                "licence_id": party.licence_id,
+                "entity_id": res.entity_id,
+                "unit_id": units.get(res.entity_id or ""),
+                "list_entry_id": entries.get(res.entity_id or ""),
+                "decision": res.decision.value,
+                "score": res.score,
+                "matched_name": res.matched_name,
+                "why": res.why,
+                "explanation": None,
+                "candidates": [list(c) for c in res.candidates],
+                "source": res.source,
+                "matcher_version": matcher_version,
+                "resolved_at": now,
+            }
+            for party, res in chosen.values()
+        ],
+    )
+    return stats
+
+
+def _withdraw_stale(
+    session: Session,
+    verdicts: dict[str, list[ResolutionDispositionRow]],
+    results: dict[tuple[str, str | None], Sequence[Candidate]],
+    matcher_version: str,
+    actor: str,
+) -> int:
+    entity_ids = {v.entity_id for rows in verdicts.values() for v in rows}
+    prints = entity_fingerprints(session, entity_ids)
+    by_key: dict[str, dict[str, str]] = defaultdict(dict)
+    for (name, _country), candidates in results.items():
+        for candidate in candidates:
+            by_key[name_key(name)].setdefault(candidate.entity_id, candidate.decision)
+    withdrawn = 0
+    now = datetime.now(UTC)
+    for key, rows in verdicts.items():
+        for row in rows:
+            reason = None
+            current = prints.get(row.entity_id)
+            if current is None:
+                reason = f"{row.entity_id} is no longer in the registry"
+            elif row.entity_fingerprint and current != row.entity_fingerprint:
+                reason = f"{row.entity_id} changed (names, kind or place) since the analyst decided"
+            elif row.matcher_version != matcher_version:
+                now_says = by_key.get(key, {}).get(row.entity_id, Decision.NO_MATCH.value)
+                if row.screened_decision and now_says != row.screened_decision:
+                    reason = (
+                        f"matcher {matcher_version} now says {now_says} where {row.matcher_version} said "
+                        f"{row.screened_decision}"
+                    )
+            if reason is None:
+                continue
+            row.withdrawn_at = now
+            row.withdrawn_reason = reason
+            withdrawn += 1
+            record_change(
+                session,
+                actor=actor,
+                action="resolution_disposition.withdraw",
+                entity_type="resolution_disposition",
+                entity_key=str(row.id),
+                before={"withdrawn_at": None},
+                after={"withdrawn_at": now.isoformat(), "withdrawn_reason": reason},
+            )
+    return withdrawn
+
+
+def dispose_resolution(
+    session: Session,
+    *,
+    party_id: int,
+    entity_id: str,
+    verdict: str,
+    actor: str,
+    reason: str,
+    matcher_version: str,
+) -> ResolutionDispositionRow:
+    """Record an analyst's confirmation or rejection of a party's resolution.
+
+    It applies to every party written with the same name, so the same question is never asked twice.
+    """
+    if verdict not in {"confirm", "reject"}:
+        raise LanternError("A resolution can only be confirmed or rejected.")
+    if not reason.strip():
+        raise LanternError("Say why: a disposition needs a justification.")
+    party = session.get(PartyRow, party_id)
+    if party is None:
+        raise NotFound(f"No party {party_id}.")
+    prints = entity_fingerprints(session, [entity_id])
+    if entity_id not in prints:
+        raise NotFound(f"No unit or list entry {entity_id!r}.")
+    current = session.execute(
+        select(ResolutionRow).where(ResolutionRow.party_id == party_id)
+    ).scalar_one_or_none()
+    screened = None
+    if current is not None:
+        if current.entity_id == entity_id:
+            screened = current.decision
+        else:
+            screened = next(
+                (Decision.POSSIBLE.value for cid, _ in current.candidates if cid == entity_id),
+                Decision.NO_MATCH.value,
+            )
+    row = ResolutionDispositionRow(
+        name_key=name_key(party.name),
+        country=party.country,
+        entity_id=entity_id,
+        verdict=verdict,
+        actor=actor,
+        reason=reason,
+        matcher_version=matcher_version,
+        screened_decision=screened,
+        entity_fingerprint=prints[entity_id],
+    )
+    # A new verdict on the same name and entity supersedes the older ones.
+    session.execute(
+        update(ResolutionDispositionRow)
+        .where(
+            ResolutionDispositionRow.name_key == row.name_key,
+            ResolutionDispositionRow.entity_id == entity_id,
+            ResolutionDispositionRow.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=datetime.now(UTC), withdrawn_reason="superseded by a later disposition")
+    )
+    session.add(row)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action=f"resolution.{verdict}",
+        entity_type="party",
+        entity_key=f"{party.licence_id}:{party.name}",
+        before={"entity_id": current.entity_id if current else None},
+        after={"entity_id": entity_id, "verdict": verdict, "reason": reason, "name": party.name},
+    )
+    return row

@@ -1,0 +1,415 @@
+"""The screening index: analysed names in flat arrays, an inverted index over their tokens, and a disk cache.
+
+Everything per name lives in numpy arrays and byte blobs rather than Python objects, so that a million
+entities with three names each load in seconds and fit in a few hundred megabytes. Blocking keys:
+
+- w:<word> and f:<sound key> for words (typing mistakes are found by looking up every one-edit variant of a
+  query word, so the index stores nothing extra for them),
+- p:<place key>, n:<number>, c:<concept> for the parts the vocabulary understood,
+- ac:<initials> for names of two words or more, so that "ABC" finds "A.B.C. Company".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from lantern.screening.analysis import Token
+from lantern.screening.compare import Context, _phonetic
+
+IntArray = npt.NDArray[np.int64]
+FORMAT = 1
+
+
+def blocking_keys(tokens: Sequence[Token]) -> list[str]:
+    keys: list[str] = []
+    initials: list[str] = []
+    last_surface = None
+    for kind, key, surface, _flags in tokens:
+        if kind == "w":
+            keys.append(f"w:{key}")
+            if len(key) >= 5:
+                keys.append(f"f:{_phonetic(key)}")
+        elif kind == "p":
+            keys.extend(f"p:{k}" for k in key.split("|"))
+        elif kind == "n":
+            keys.append(f"n:{key}")
+        elif kind == "c":
+            keys.append(f"c:{key}")
+        elif kind in "ir":
+            keys.append(f"w:{key}")
+        if kind in "wcp" and surface != last_surface:
+            initials.extend(word[0] for word in surface.split())
+            last_surface = surface
+    if 2 <= len(initials) <= 8:
+        keys.append("ac:" + "".join(initials))
+    return list(dict.fromkeys(keys))
+
+
+class Blob:
+    """Many strings in one byte buffer with offsets; item i is decoded on demand."""
+
+    __slots__ = ("data", "offsets")
+
+    def __init__(self, data: bytes, offsets: IntArray) -> None:
+        self.data = data
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> Blob:
+        encoded = [s.encode() for s in items]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        if encoded:
+            np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return cls(b"".join(encoded), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[int(self.offsets[i]) : int(self.offsets[i + 1])].decode()
+
+    def take(self, rows: IntArray) -> Blob:
+        """The items at `rows`, in that order, as a new blob (vectorised: no per-item Python)."""
+        starts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - starts
+        new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=new_offsets[1:])
+        total = int(new_offsets[-1])
+        if total == 0:
+            return Blob(b"", new_offsets)
+        source = np.frombuffer(self.data, dtype=np.uint8)
+        index = np.repeat(starts - new_offsets[:-1], lengths) + np.arange(total, dtype=np.int64)
+        return Blob(source[index].tobytes(), new_offsets)
+
+    @staticmethod
+    def concat(blobs: Sequence[Blob]) -> Blob:
+        data = b"".join(b.data for b in blobs)
+        parts = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for blob in blobs:
+            parts.append(blob.offsets[1:] + base)
+            base += len(blob.data)
+        return Blob(data, np.concatenate(parts))
+
+
+@dataclass(slots=True)
+class EntityRows:
+    """Analysed entities, ready to be indexed: what a build or an incremental update adds."""
+
+    ids: list[str]
+    fingerprints: list[str]
+    kinds: list[str]
+    countries: list[str | None]
+    contexts: list[Context]
+    name_counts: list[int]
+    names: list[str]
+    encodings: list[str]
+    name_keys: list[list[str]]
+
+
+class ScreeningIndex:
+    """Entities, their analysed names, and postings from blocking keys to names."""
+
+    def __init__(self) -> None:
+        self.entity_ids: list[str] = []
+        self.fingerprints: list[str] = []
+        self.kind_names: list[str] = []
+        self.entity_kind = np.zeros(0, dtype=np.int16)
+        self.country_names: list[str | None] = [None]
+        self.entity_country = np.zeros(0, dtype=np.int16)
+        self.context_list: list[Context] = []
+        self.entity_context = np.zeros(0, dtype=np.int32)
+        self.entity_first = np.zeros(0, dtype=np.int64)
+        self.entity_count = np.zeros(0, dtype=np.int32)
+        self.name_entity = np.zeros(0, dtype=np.int32)
+        self.names = Blob.of([])
+        self.encodings = Blob.of([])
+        self.key_ids: dict[str, int] = {}
+        self.name_key_offsets = np.zeros(1, dtype=np.int64)
+        self.name_keys = np.zeros(0, dtype=np.int32)
+        self.posting_offsets = np.zeros(1, dtype=np.int64)
+        self.postings = np.zeros(0, dtype=np.int32)
+        self.meta: dict[str, str] = {}
+        self._position: dict[str, int] | None = None
+
+    # Building ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_rows(cls, rows: EntityRows, meta: dict[str, str]) -> ScreeningIndex:
+        index = cls()
+        index.meta = dict(meta)
+        index._append(rows)
+        index._invert()
+        return index
+
+    def _code(self, values: list[str], value: str) -> int:
+        try:
+            return values.index(value)
+        except ValueError:
+            values.append(value)
+            return len(values) - 1
+
+    def _append(self, rows: EntityRows) -> None:
+        n_names = len(self.name_entity)
+        n_entities = len(self.entity_ids)
+        kind_codes: dict[str, int] = {k: i for i, k in enumerate(self.kind_names)}
+        country_codes: dict[str | None, int] = {c: i for i, c in enumerate(self.country_names)}
+        context_codes: dict[Context, int] = {c: i for i, c in enumerate(self.context_list)}
+        kinds = np.empty(len(rows.ids), dtype=np.int16)
+        countries = np.empty(len(rows.ids), dtype=np.int16)
+        contexts = np.empty(len(rows.ids), dtype=np.int32)
+        for i, (kind, country, context) in enumerate(
+            zip(rows.kinds, rows.countries, rows.contexts, strict=True)
+        ):
+            if kind not in kind_codes:
+                kind_codes[kind] = len(self.kind_names)
+                self.kind_names.append(kind)
+            if country not in country_codes:
+                country_codes[country] = len(self.country_names)
+                self.country_names.append(country)
+            if context not in context_codes:
+                context_codes[context] = len(self.context_list)
+                self.context_list.append(context)
+            kinds[i], countries[i], contexts[i] = (
+                kind_codes[kind],
+                country_codes[country],
+                context_codes[context],
+            )
+        counts = np.asarray(rows.name_counts, dtype=np.int32)
+        first = np.zeros(len(counts), dtype=np.int64)
+        if len(counts):
+            np.cumsum(counts[:-1], out=first[1:])
+        self.entity_ids.extend(rows.ids)
+        self.fingerprints.extend(rows.fingerprints)
+        self.entity_kind = np.concatenate([self.entity_kind, kinds])
+        self.entity_country = np.concatenate([self.entity_country, countries])
+        self.entity_context = np.concatenate([self.entity_context, contexts])
+        self.entity_first = np.concatenate([self.entity_first, first + n_names])
+        self.entity_count = np.concatenate([self.entity_count, counts])
+        owners = np.repeat(np.arange(n_entities, n_entities + len(counts), dtype=np.int32), counts)
+        self.name_entity = np.concatenate([self.name_entity, owners])
+        self.names = Blob.concat([self.names, Blob.of(rows.names)])
+        self.encodings = Blob.concat([self.encodings, Blob.of(rows.encodings)])
+        key_ids = self.key_ids
+        flat: list[int] = []
+        lengths = np.empty(len(rows.name_keys), dtype=np.int64)
+        for i, keys in enumerate(rows.name_keys):
+            for key in keys:
+                code = key_ids.get(key)
+                if code is None:
+                    code = key_ids[key] = len(key_ids)
+                flat.append(code)
+            lengths[i] = len(keys)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        self.name_key_offsets = np.concatenate(
+            [self.name_key_offsets, offsets[1:] + self.name_key_offsets[-1]]
+        )
+        self.name_keys = np.concatenate([self.name_keys, np.asarray(flat, dtype=np.int32)])
+        self._position = None
+
+    def _invert(self) -> None:
+        """Builds key -> names postings from the name -> keys lists (one stable sort)."""
+        counts = np.diff(self.name_key_offsets)
+        owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        order = np.argsort(self.name_keys, kind="stable")
+        self.postings = owners[order]
+        per_key = np.bincount(self.name_keys, minlength=len(self.key_ids))
+        self.posting_offsets = np.zeros(len(self.key_ids) + 1, dtype=np.int64)
+        np.cumsum(per_key, out=self.posting_offsets[1:])
+
+    def replace(self, keep: Sequence[str], rows: EntityRows) -> ScreeningIndex:
+        """A new index with the entities in `keep` as they are and `rows` (re-analysed) added.
+
+        Kept entities are copied with array operations; only `rows` went through the analyser. This is
+        the incremental rebuild: a changed entity is dropped and added again.
+        """
+        position = self.position()
+        kept = np.asarray(sorted(position[i] for i in keep), dtype=np.int64)
+        out = ScreeningIndex()
+        out.meta = dict(self.meta)
+        out.kind_names = list(self.kind_names)
+        out.country_names = list(self.country_names)
+        out.context_list = list(self.context_list)
+        out.key_ids = dict(self.key_ids)
+        out.entity_ids = [self.entity_ids[i] for i in kept]
+        out.fingerprints = [self.fingerprints[i] for i in kept]
+        out.entity_kind = self.entity_kind[kept]
+        out.entity_country = self.entity_country[kept]
+        out.entity_context = self.entity_context[kept]
+        counts = self.entity_count[kept]
+        out.entity_count = counts
+        first = np.zeros(len(counts), dtype=np.int64)
+        if len(counts):
+            np.cumsum(counts[:-1].astype(np.int64), out=first[1:])
+        out.entity_first = first
+        name_rows = _ranges(self.entity_first[kept], counts.astype(np.int64))
+        out.name_entity = np.repeat(np.arange(len(kept), dtype=np.int32), counts)
+        out.names = self.names.take(name_rows)
+        out.encodings = self.encodings.take(name_rows)
+        key_counts = np.diff(self.name_key_offsets)[name_rows]
+        key_rows = _ranges(self.name_key_offsets[name_rows], key_counts)
+        out.name_keys = self.name_keys[key_rows]
+        out.name_key_offsets = np.zeros(len(name_rows) + 1, dtype=np.int64)
+        np.cumsum(key_counts, out=out.name_key_offsets[1:])
+        out._append(rows)
+        out._invert()
+        return out
+
+    # Reading -----------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entity_ids)
+
+    @property
+    def name_total(self) -> int:
+        return len(self.name_entity)
+
+    def position(self) -> dict[str, int]:
+        if self._position is None:
+            self._position = {eid: i for i, eid in enumerate(self.entity_ids)}
+        return self._position
+
+    def document_frequency(self, key: str) -> int:
+        code = self.key_ids.get(key)
+        if code is None:
+            return 0
+        return int(self.posting_offsets[code + 1] - self.posting_offsets[code])
+
+    def candidates(self, keys: Iterable[str], *, limit: int, max_postings: int) -> IntArray:
+        """Entities sharing the rarest query keys, best first, scored by the keys' inverse frequency."""
+        found: list[tuple[int, int]] = []
+        for key in set(keys):
+            code = self.key_ids.get(key)
+            if code is not None:
+                start, end = int(self.posting_offsets[code]), int(self.posting_offsets[code + 1])
+                if end > start:
+                    found.append((end - start, code))
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        found.sort()
+        total_names = max(self.name_total, 1)
+        parts: list[npt.NDArray[np.int32]] = []
+        weights: list[npt.NDArray[np.float64]] = []
+        read = 0
+        for df, code in found:
+            if read and read + df > max_postings:
+                break
+            start = int(self.posting_offsets[code])
+            parts.append(self.postings[start : start + df])
+            weights.append(np.full(df, math.log(1 + total_names / df)))
+            read += df
+        names = np.concatenate(parts)
+        entities = self.name_entity[names]
+        unique, inverse = np.unique(entities, return_inverse=True)
+        # One name of an entity may share several keys; an entity with several names counts each once:
+        # the per-entity score is the best name's, approximated by the sum over the entity's keys.
+        scores = np.bincount(inverse, weights=np.concatenate(weights))
+        if len(unique) > limit:
+            top = np.argpartition(-scores, limit)[:limit]
+            unique, scores = unique[top], scores[top]
+        order = np.argsort(-scores, kind="stable")
+        return unique[order].astype(np.int64)
+
+    # Disk cache --------------------------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "index.tmp"
+        tmp.mkdir(exist_ok=True)
+        np.savez(
+            tmp / "arrays.npz",
+            entity_kind=self.entity_kind,
+            entity_country=self.entity_country,
+            entity_context=self.entity_context,
+            entity_first=self.entity_first,
+            entity_count=self.entity_count,
+            name_entity=self.name_entity,
+            names_offsets=self.names.offsets,
+            encodings_offsets=self.encodings.offsets,
+            name_key_offsets=self.name_key_offsets,
+            name_keys=self.name_keys,
+            posting_offsets=self.posting_offsets,
+            postings=self.postings,
+        )
+        (tmp / "names.bin").write_bytes(self.names.data)
+        (tmp / "encodings.bin").write_bytes(self.encodings.data)
+        with (tmp / "tables.pickle").open("wb") as fh:
+            pickle.dump(
+                {
+                    "entity_ids": self.entity_ids,
+                    "fingerprints": self.fingerprints,
+                    "kind_names": self.kind_names,
+                    "country_names": self.country_names,
+                    "contexts": [(sorted(c.places), sorted(c.concepts)) for c in self.context_list],
+                    "keys": list(self.key_ids),
+                },
+                fh,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        (tmp / "meta.json").write_text(json.dumps({"format": FORMAT, **self.meta}, indent=2))
+        target = folder / "index"
+        old = folder / "index.old"
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+        if old.exists():
+            for item in old.iterdir():
+                item.unlink()
+            old.rmdir()
+
+    @staticmethod
+    def read_meta(folder: Path) -> dict[str, str] | None:
+        path = folder / "index" / "meta.json"
+        if not path.is_file():
+            return None
+        meta: dict[str, str] = json.loads(path.read_text())
+        return meta
+
+    @classmethod
+    def load(cls, folder: Path) -> ScreeningIndex:
+        base = folder / "index"
+        index = cls()
+        meta = json.loads((base / "meta.json").read_text())
+        meta.pop("format", None)
+        index.meta = meta
+        with np.load(base / "arrays.npz") as arrays:
+            index.entity_kind = arrays["entity_kind"]
+            index.entity_country = arrays["entity_country"]
+            index.entity_context = arrays["entity_context"]
+            index.entity_first = arrays["entity_first"]
+            index.entity_count = arrays["entity_count"]
+            index.name_entity = arrays["name_entity"]
+            index.names = Blob((base / "names.bin").read_bytes(), arrays["names_offsets"])
+            index.encodings = Blob((base / "encodings.bin").read_bytes(), arrays["encodings_offsets"])
+            index.name_key_offsets = arrays["name_key_offsets"]
+            index.name_keys = arrays["name_keys"]
+            index.posting_offsets = arrays["posting_offsets"]
+            index.postings = arrays["postings"]
+        with (base / "tables.pickle").open("rb") as fh:
+            tables = pickle.load(fh)  # our own cache file, written by save() above
+        index.entity_ids = tables["entity_ids"]
+        index.fingerprints = tables["fingerprints"]
+        index.kind_names = tables["kind_names"]
+        index.country_names = tables["country_names"]
+        index.context_list = [Context(frozenset(p), frozenset(c)) for p, c in tables["contexts"]]
+        index.key_ids = {key: i for i, key in enumerate(tables["keys"])}
+        return index
+
+
+def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:
+    """Concatenated aranges [s, s+n) for each (s, n), without a Python loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    offsets = np.repeat(starts.astype(np.int64) - (ends - lengths), lengths)
+    return offsets + np.arange(total, dtype=np.int64)

@@ -1,0 +1,396 @@
+"""The Screener: screens names against an index of entities, one at a time or in batches on every core."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lantern.screening.analysis import Analyser, Token, decode
+from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context
+from lantern.screening.index import EntityRows, ScreeningIndex, blocking_keys
+from lantern.screening.model import (
+    MATCHER_VERSION,
+    Explanation,
+    Feature,
+    Match,
+    MatchConfig,
+    Query,
+    ScreeningEntity,
+    kinds_for,
+)
+from lantern.screening.vocabulary import Vocabulary, load_vocabulary, municipality_keys
+
+if TYPE_CHECKING:
+    from lantern.settings import ScreeningSettings
+
+_LEVEL_CONCEPTS = {"federal": "federal", "state": "state", "municipal": "municipal"}
+_BUILD_CHUNK = 20_000
+
+
+def match_config(settings: ScreeningSettings | MatchConfig | None) -> MatchConfig:
+    if settings is None:
+        return MatchConfig()
+    if isinstance(settings, MatchConfig):
+        return settings
+    fields = {f.name for f in dataclasses.fields(MatchConfig)}
+    return MatchConfig(**{name: getattr(settings, name) for name in fields})
+
+
+def index_meta(config: MatchConfig) -> dict[str, str]:
+    """What an index depends on: a cache built under other rules or vocabulary is rebuilt, not reused."""
+    return {"matcher_version": MATCHER_VERSION, "vocabulary": load_vocabulary().digest}
+
+
+def entity_context(entity: ScreeningEntity, vocab: Vocabulary) -> Context:
+    places: set[str] = set()
+    if entity.country:
+        places.add(f"cc:{entity.country.lower()}")
+    state_key = None
+    if entity.state:
+        analyser_key = vocab.state_keys.get(fold_place(entity.state))
+        if analyser_key:
+            state_key = analyser_key
+            places.add(analyser_key)
+    if entity.municipality:
+        places.update(municipality_keys(vocab, entity.municipality, state_key))
+    concepts = set(vocab.kind_context.get(entity.kind, ()))
+    if entity.level in _LEVEL_CONCEPTS:
+        concepts.add(_LEVEL_CONCEPTS[entity.level])
+    return Context(frozenset(places), frozenset(concepts))
+
+
+def fold_place(text: str) -> str:
+    from lantern.screening.analysis import fold_text
+
+    return fold_text(text)
+
+
+def analyse_entities(entities: Sequence[ScreeningEntity]) -> EntityRows:
+    """Analyses entities' names for the index: the expensive step, run in parallel by `build`."""
+    analyser = Analyser()
+    vocab = analyser.vocab
+    rows = EntityRows([], [], [], [], [], [], [], [], [])
+    for entity in entities:
+        names = list(dict.fromkeys(n.strip() for n in entity.names if n and n.strip()))
+        context = entity_context(entity, vocab)
+        rows.ids.append(entity.id)
+        rows.fingerprints.append(entity.fingerprint())
+        rows.kinds.append(entity.kind)
+        rows.countries.append(entity.country.upper() if entity.country else None)
+        rows.contexts.append(context)
+        rows.name_counts.append(len(names))
+        for name in names:
+            tokens = narrow_places(analyser.analyse(name, person=entity.is_person).tokens, context)
+            rows.names.append(name)
+            rows.encodings.append("\x1e".join("\x1f".join(t) for t in tokens))
+            rows.name_keys.append(blocking_keys(tokens))
+    return rows
+
+
+def narrow_places(tokens: tuple[Token, ...], context: Context) -> tuple[Token, ...]:
+    """An entity the registry places in Tabasco means Cárdenas, Tabasco, not the Cárdenas of San Luis
+    Potosí: a place in its name keeps only the readings its known places allow (if any remain)."""
+    if not context.places or not any(t[0] == "p" for t in tokens):
+        return tokens
+    out = []
+    for t in tokens:
+        if t[0] == "p":
+            keys = t[1].split("|")
+            kept = [k for k in keys if k in context.places]
+            if kept and len(kept) < len(keys):
+                t = ("p", "|".join(kept), t[2], t[3])
+        out.append(t)
+    return tuple(out)
+
+
+def _merge(parts: Sequence[EntityRows]) -> EntityRows:
+    merged = EntityRows([], [], [], [], [], [], [], [], [])
+    for part in parts:
+        for field in dataclasses.fields(EntityRows):
+            getattr(merged, field.name).extend(getattr(part, field.name))
+    return merged
+
+
+def analyse_in_parallel(entities: Sequence[ScreeningEntity], workers: int) -> EntityRows:
+    if workers <= 1 or len(entities) < 2 * _BUILD_CHUNK:
+        return analyse_entities(entities)
+    chunks = [entities[i : i + _BUILD_CHUNK] for i in range(0, len(entities), _BUILD_CHUNK)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return _merge(pool.map(analyse_entities, chunks))
+
+
+class Screener:
+    """Screens names against the entities of one index with one set of weights and thresholds."""
+
+    def __init__(
+        self, index: ScreeningIndex, settings: ScreeningSettings | MatchConfig | None = None
+    ) -> None:
+        self.index = index
+        self.config = match_config(settings)
+        self.candidate_limit = int(getattr(settings, "candidates", 12))
+        self.max_postings = int(getattr(settings, "max_postings", 20_000))
+        self.workers = int(getattr(settings, "workers", 2))
+        self.min_score = 0.3
+        self.analyser = Analyser()
+        self.comparer = Comparer(self.config, self.analyser.vocab)
+        self._decoded: dict[int, tuple[Token, ...]] = {}
+
+    # Building and caching ----------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        entities: Iterable[ScreeningEntity],
+        settings: ScreeningSettings | MatchConfig | None = None,
+        *,
+        workers: int | None = None,
+    ) -> Screener:
+        items = list(entities)
+        config = match_config(settings)
+        count = workers if workers is not None else int(getattr(settings, "workers", 1))
+        rows = analyse_in_parallel(items, count)
+        return cls(ScreeningIndex.from_rows(rows, index_meta(config)), settings)
+
+    def updated(
+        self, entities: Iterable[ScreeningEntity], *, workers: int | None = None
+    ) -> tuple[Screener, dict[str, int]]:
+        """A screener for `entities` that re-analyses only those whose fingerprint changed.
+
+        Returns it with counts: kept (reused as they were), analysed (new or changed), removed.
+        """
+        items = list(entities)
+        old = dict(zip(self.index.entity_ids, self.index.fingerprints, strict=True))
+        keep: list[str] = []
+        fresh: list[ScreeningEntity] = []
+        for entity in items:
+            if old.get(entity.id) == entity.fingerprint():
+                keep.append(entity.id)
+            else:
+                fresh.append(entity)
+        present = {e.id for e in items}
+        removed = sum(1 for eid in old if eid not in present)
+        count = workers if workers is not None else self.workers
+        rows = analyse_in_parallel(fresh, count)
+        index = self.index.replace(keep, rows)
+        return Screener(index, self._settings_like()), {
+            "kept": len(keep),
+            "analysed": len(fresh),
+            "removed": removed,
+        }
+
+    def _settings_like(self) -> Any:
+        return _Limits(self.config, self.candidate_limit, self.max_postings, self.workers)
+
+    def save(self, folder: Path) -> None:
+        self.index.save(folder)
+
+    @classmethod
+    def load(cls, folder: Path, settings: ScreeningSettings | MatchConfig | None = None) -> Screener:
+        return cls(ScreeningIndex.load(folder), settings)
+
+    @staticmethod
+    def cache_is_current(folder: Path, settings: ScreeningSettings | MatchConfig | None = None) -> bool:
+        meta = ScreeningIndex.read_meta(folder)
+        if meta is None:
+            return False
+        meta.pop("format", None)
+        return meta == index_meta(match_config(settings))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    # Screening ---------------------------------------------------------------------------------------
+
+    def screen(
+        self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 10
+    ) -> list[Match]:
+        """Ranked candidates for `name`, best first, each with a decision and an explanation."""
+        index = self.index
+        readings = self.analyser.readings(name)
+        person: tuple[Token, ...] | None = None
+        admitted = kinds_for(kind)
+        want_persons = admitted is None or "person" in admitted
+        keys = [k for tokens, _factor in readings for k in self._query_keys(tokens)]
+        if want_persons:
+            person = self.analyser.analyse(name, person=True).tokens
+            keys += self._query_keys(person)
+        ctx = Context(frozenset({f"cc:{country.lower()}"})) if country else EMPTY_CONTEXT
+        limit_candidates = max(self.candidate_limit, limit)
+        candidates = index.candidates(keys, limit=limit_candidates, max_postings=self.max_postings)
+        results: list[tuple[float, int, int, int, bool]] = []
+        country_code = country.upper() if country else None
+        for e in candidates:
+            e = int(e)
+            entity_kind = index.kind_names[index.entity_kind[e]]
+            if admitted is not None and entity_kind not in admitted:
+                continue
+            if country_code is not None:
+                entity_country = index.country_names[index.entity_country[e]]
+                if entity_country is not None and entity_country != country_code:
+                    continue
+            is_person = entity_kind == "person"
+            if is_person and person is None:
+                continue
+            options = [(person, 1.0)] if is_person else readings
+            context = index.context_list[index.entity_context[e]]
+            best, best_name, best_reading = -1.0, -1, 0
+            first = int(index.entity_first[e])
+            for j in range(first, first + int(index.entity_count[e])):
+                tokens = self._tokens(j)
+                for r, (query, factor) in enumerate(options):
+                    assert query is not None
+                    score = (
+                        factor * self.comparer.compare(query, tokens, ctx, context, person=is_person).score
+                    )
+                    if score > best:
+                        best, best_name, best_reading = score, j, r
+            if best >= self.min_score:
+                results.append((best, e, best_name, best_reading, is_person))
+        results.sort(key=lambda r: (-r[0], index.entity_ids[r[1]]))
+        matches = []
+        for score, e, j, r, is_person in results[:limit]:
+            query = person if is_person else readings[r][0]
+            assert query is not None
+            context = index.context_list[index.entity_context[e]]
+            comparison = self.comparer.compare(
+                query, self._tokens(j), ctx, context, person=is_person, explain=True
+            )
+            matches.append(
+                Match(
+                    entity_id=index.entity_ids[e],
+                    name=index.names[j],
+                    kind=index.kind_names[index.entity_kind[e]],
+                    score=round(score, 6),
+                    decision=self.config.decide(score),
+                    explanation=Explanation(
+                        comparison.features,
+                        summarise(score, self.config, comparison.features, comparison.vetoed),
+                    ),
+                )
+            )
+        return matches
+
+    def screen_many(
+        self, queries: Iterable[Query | str], *, workers: int | None = None, limit: int = 10
+    ) -> list[list[Match]]:
+        """Screens every query; with workers > 1 the batch is split over that many processes."""
+        items = [q if isinstance(q, Query) else Query(name=q) for q in queries]
+        count = workers if workers is not None else self.workers
+        if count <= 1 or len(items) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
+            return [self.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in items]
+        global _WORKER_SCREENER
+        _WORKER_SCREENER = self
+        size = max(16, len(items) // (count * 8))
+        chunks = [(items[i : i + size], limit) for i in range(0, len(items), size)]
+        try:
+            with multiprocessing.get_context("fork").Pool(count) as pool:
+                parts = pool.map(_screen_chunk, chunks)
+        finally:
+            _WORKER_SCREENER = None
+        return [m for part in parts for m in part]
+
+    def compare_names(
+        self, a: str, b: str, *, person: bool = False, explain: bool = True
+    ) -> tuple[float, Explanation]:
+        """Scores two names as written, with no context: the symmetric core of screening."""
+        ta = self.analyser.analyse(a, person=person).tokens
+        tb = self.analyser.analyse(b, person=person).tokens
+        comparison = self.comparer.compare(ta, tb, person=person, explain=explain)
+        return comparison.score, Explanation(
+            comparison.features,
+            summarise(comparison.score, self.config, comparison.features, comparison.vetoed),
+        )
+
+    def _tokens(self, name_row: int) -> tuple[Token, ...]:
+        cached = self._decoded.get(name_row)
+        if cached is None:
+            if len(self._decoded) > 200_000:
+                self._decoded.clear()
+            cached = self._decoded[name_row] = decode(self.index.encodings[name_row])
+        return cached
+
+    def _query_keys(self, tokens: tuple[Token, ...]) -> list[str]:
+        keys = blocking_keys(tokens)
+        key_ids = self.index.key_ids
+        for kind, key, _surface, flags in tokens:
+            # Typing mistakes: look up every one-edit variant, unless the word is in the index as written.
+            if kind == "w" and len(key) >= 4 and f"w:{key}" not in key_ids:
+                keys.extend(f"w:{v}" for v in _edits(key) if f"w:{v}" in key_ids)
+            if kind == "w" and "a" in flags:
+                keys.append(f"ac:{key}")
+        return keys
+
+
+class _Limits:
+    """Carries a screener's limits to the screener an incremental update makes."""
+
+    def __init__(self, config: MatchConfig, candidates: int, max_postings: int, workers: int) -> None:
+        self.candidates = candidates
+        self.max_postings = max_postings
+        self.workers = workers
+        for field in dataclasses.fields(MatchConfig):
+            setattr(self, field.name, getattr(config, field.name))
+
+
+_WORKER_SCREENER: Screener | None = None
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _screen_chunk(args: tuple[list[Query], int]) -> list[list[Match]]:
+    queries, limit = args
+    screener = _WORKER_SCREENER
+    assert screener is not None, "batch workers are forked from a process that set the screener"
+    return [screener.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in queries]
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit away (deletion, transposition, substitution, insertion)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    out.update(a + c + b for a, b in splits for c in _LETTERS)
+    out.discard(word)
+    return out
+
+
+def summarise(score: float, config: MatchConfig, features: Sequence[Feature], vetoed: bool) -> str:
+    """One paragraph: the decision, what agreed, what disagreed, and why the score is what it is."""
+    decision = config.decide(score)
+    agreed = [f for f in features if f.how not in ("conflict", "missing", "context", "capped")]
+    conflicts = [f for f in features if f.how == "conflict"]
+    missing = [f for f in features if f.how == "missing"]
+    parts = [f"{decision} ({score:.2f}; match at {config.match_threshold:.2f})."]
+    if agreed:
+        shown = ", ".join(
+            f"{f.query_value} = {f.candidate_value} ({f.how})"
+            if f.query_value != f.candidate_value
+            else f"{f.query_value} ({f.how})"
+            for f in agreed[:8]
+        )
+        parts.append(f"Agree: {shown}.")
+    if conflicts:
+        parts.append(
+            "Disagree: "
+            + "; ".join(f"{f.name} {f.query_value or '-'} vs {f.candidate_value or '-'}" for f in conflicts)
+            + "."
+        )
+    if missing:
+        parts.append(
+            "One side only: " + ", ".join(str(f.query_value or f.candidate_value) for f in missing) + "."
+        )
+    if any(f.how == "capped" for f in features):
+        parts.append("Only generic words agree, so the score is capped.")
+    if vetoed:
+        parts.append(
+            f"A place, number or kind disagrees, so the score is cut to {config.conflict_factor:.0%}."
+        )
+    return " ".join(parts)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))

@@ -1,0 +1,282 @@
+"""What the API returns (the `…Read` models). Each HTML page renders the same model as its JSON twin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from lantern.accounts.model import Permission, Role
+
+
+class AccountRead(BaseModel):
+    username: str
+    display_name: str | None
+    role: Role
+    company: str | None = Field(description="Exporters: the company whose licences the account sees.")
+    permissions: list[Permission]
+    via_token: bool
+
+
+class HealthRead(BaseModel):
+    status: str
+    version: str
+
+
+class BookRead(BaseModel):
+    licences: int
+    synthetic: int
+    parties: int
+    items: int
+    quantity: int
+    value: str = Field(description="Total value in US dollars, exact, as a decimal string.")
+    by_agency: dict[str, int]
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    by_country: dict[str, int]
+    by_year: dict[str, int]
+    first_issue: date | None
+    last_issue: date | None
+
+
+class AuditEntryRead(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class SlotLineRead(BaseModel):
+    label: str
+    count: int | None = None
+    href: str | None = None
+
+
+class SlotRead(BaseModel):
+    key: str
+    title: str
+    available: bool = Field(description="False until the part of Lantern that fills this slot is installed.")
+    note: str | None = None
+    lines: list[SlotLineRead] = Field(default_factory=list)
+
+
+class LicenceListItemRead(BaseModel):
+    key: str
+    agency: str
+    number: str
+    kind: str
+    country: str
+    status: str | None
+    issue_date: date | None
+    value: str | None
+    synthetic: bool
+
+
+class LicenceSearchRead(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    filters: dict[str, str]
+    licences: list[LicenceListItemRead]
+
+
+class DashboardRead(BaseModel):
+    account: AccountRead
+    book: BookRead | None = Field(description="The whole licence book; absent for exporter accounts.")
+    own_licences: LicenceSearchRead | None = Field(description="Exporters: their company's newest licences.")
+    recent_audit: list[AuditEntryRead] | None = Field(
+        description="Absent unless the role may read the audit log."
+    )
+    slots: list[SlotRead]
+
+
+class PartyRead(BaseModel):
+    role: str
+    name: str = Field(description="Exactly as written in the licence.")
+    country: str | None
+    address: str | None
+    unit_key: str | None = Field(description="The unit it was resolved to (never shown to exporters).")
+    list_entry_key: str | None = Field(
+        description="The list entry it was resolved to (never shown to exporters)."
+    )
+
+
+class ItemRead(BaseModel):
+    line: int
+    description: str
+    quantity: int
+    usml_category: str | None
+    eccn: str | None
+    fire_mode: str
+    manufacturer: str | None
+    model: str | None
+    calibre: str | None
+    unit_value: str | None
+    total_value: str | None
+
+
+class ExclusionRead(BaseModel):
+    kind: str
+    value: str
+    text: str | None
+
+
+class StatusChangeRead(BaseModel):
+    status: str
+    at: datetime
+    by: str | None = Field(description="Who changed it (not shown to exporters).")
+    reason: str | None = Field(description="Why (not shown to exporters).")
+
+
+class LicenceRead(BaseModel):
+    key: str
+    agency: str
+    number: str
+    kind: str
+    country: str
+    status: str | None
+    end_use: str | None
+    issue_date: date | None
+    expiry_date: date | None
+    value: str | None
+    cn_reference: str | None
+    provisos: str | None
+    exclusions: list[ExclusionRead]
+    parties: list[PartyRead]
+    items: list[ItemRead]
+    status_history: list[StatusChangeRead]
+    synthetic: bool
+    notes: str | None
+
+
+class UnitListItemRead(BaseModel):
+    key: str
+    name: str
+    kind: str
+    level: str
+    country: str
+    state: str | None
+
+
+class UnitListRead(BaseModel):
+    filters: dict[str, str]
+    units: list[UnitListItemRead]
+    limit: int
+
+
+class AliasRead(BaseModel):
+    name: str
+    kind: str
+
+
+class UnitLinkRead(BaseModel):
+    key: str
+    name: str
+    start: str | None = None
+    end: str | None = None
+
+
+class UnitAllegationRead(BaseModel):
+    key: str
+    start: str | None
+    end: str | None
+    violations: list[str]
+    confidence: str
+    status: str | None
+    description: str
+
+
+class UnitLicenceRead(BaseModel):
+    licence: str
+    agency: str
+    number: str
+    role: str
+    name: str
+    issue_date: date | None
+    status: str | None
+
+
+class UnitRead(BaseModel):
+    key: str
+    name: str
+    kind: str
+    level: str
+    country: str
+    state: str | None
+    municipality: str | None
+    aliases: list[AliasRead]
+    on: date | None = Field(description="The day the hierarchy is shown as of; absent means every period.")
+    parents: list[UnitLinkRead]
+    ancestors: list[UnitLinkRead] = Field(description="Nearest first.")
+    children: list[UnitLinkRead]
+    allegations: list[UnitAllegationRead]
+    licences: list[UnitLicenceRead]
+    sources: list[str]
+    notes: str | None
+    timeline: str = Field(description="URL of the allegation timeline chart (SVG).")
+    timeline_summary: str = Field(description="What the chart shows, in words.")
+
+
+class CitationRead(BaseModel):
+    source: str
+    title: str
+    publisher: str | None
+    url: str | None
+    access_point: str | None
+    quote: str | None
+
+
+class PersonRead(BaseModel):
+    name: str
+    role: str | None
+    unit: str | None
+
+
+class AllegationStatusRead(BaseModel):
+    status: str
+    date: date
+    note: str | None
+
+
+class AllegationRead(BaseModel):
+    key: str
+    units: list[UnitLinkRead]
+    violations: list[str]
+    start: str | None
+    end: str | None
+    place: str | None
+    state: str | None
+    municipality: str | None
+    description: str
+    confidence: str
+    persons: list[PersonRead]
+    citations: list[CitationRead]
+    statuses: list[AllegationStatusRead]
+
+
+class AllegationListRead(BaseModel):
+    unit: str | None
+    allegations: list[AllegationRead]
+
+
+class ChainBreakRead(BaseModel):
+    seq: int
+    reason: str
+
+
+class ChainRead(BaseModel):
+    ok: bool
+    records: int
+    breaks: list[ChainBreakRead]
+
+
+class AuditPageRead(BaseModel):
+    chain: ChainRead
+    entries: list[AuditEntryRead]
+    next_before: int | None = Field(description="Pass as `before` for the next, older page.")

@@ -1,0 +1,15 @@
+"""One router per area. A new area adds its module here and its navigation entry in `templating.NAV`."""
+
+from __future__ import annotations
+
+from lantern.web.routes import allegations, audit, home, licences, session, units
+from lantern.web.routing import LanternRouter
+
+ROUTERS: list[LanternRouter] = [
+    home.router,
+    session.router,
+    licences.router,
+    units.router,
+    allegations.router,
+    audit.router,
+]

@@ -1,0 +1,88 @@
+"""Journeys through the web application as people make them, with screenshots of each step."""
+
+from __future__ import annotations
+
+import re
+
+from lantern.accounts.model import Role
+from tests.browser.conftest import Journey
+from tests.integration.web.world import USERNAMES
+
+
+def test_an_officer_signs_in_and_searches_the_licences(journey: Journey) -> None:
+    from playwright.sync_api import expect  # imported here: without Playwright the journeys skip, not error
+
+    page = journey.page
+    journey.go("/dashboard")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    journey.shot("sign-in")
+    journey.sign_in(USERNAMES[Role.LICENSING_OFFICER])
+    assert page.get_by_role("heading", name="The licence book").is_visible()
+    journey.shot("dashboard")
+    page.get_by_role("link", name="Licences", exact=True).click()
+    page.get_by_label("End user name").fill("Guerrero")
+    # htmx replaces the results as the officer types, and updates the address.
+    expect(page).to_have_url(re.compile(r"end_user=Guerrero"))
+    results = page.locator("#results")
+    results.get_by_text("1 licence(s)").wait_for()
+    assert results.get_by_role("link", name="BIS/D123456").is_visible()
+    journey.shot("search-results")
+
+
+def test_an_analyst_opens_a_licence_then_the_unit_it_names(journey: Journey) -> None:
+    page = journey.page
+    journey.sign_in(USERNAMES[Role.VETTING_ANALYST])
+    journey.go("/licences/DDTC/050000001")
+    assert page.get_by_role("heading", name="Licence DDTC/050000001").is_visible()
+    assert page.get_by_role("cell", name="Grupo de Operaciones Especiales, Tamaulipas").is_visible()
+    journey.shot("licence")
+    page.get_by_role("link", name="mx-gopes").click()
+    page.wait_for_url("**/units/mx-gopes")
+    chart = page.get_by_role("img", name=re.compile("First held credible on 2021-02-02"))
+    chart.wait_for()
+    page.wait_for_function("document.querySelector('figure.chart img').complete")
+    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
+    assert page.get_by_role("link", name="Secretaría de Seguridad Pública de Tamaulipas").first.is_visible()
+    journey.shot("unit")
+    page.get_by_role("link", name="alg-camargo").click()
+    assert page.get_by_role("heading", name="Allegation alg-camargo").is_visible()
+    journey.shot("allegation")
+
+
+def test_oversight_reads_the_audit_log_with_its_chain_verified(journey: Journey) -> None:
+    page = journey.page
+    journey.sign_in(USERNAMES[Role.OVERSIGHT])
+    page.get_by_role("link", name="Audit log", exact=True).click()
+    assert page.get_by_role("status").get_by_text("Intact").is_visible()
+    assert page.get_by_role("cell", name="login", exact=True).first.is_visible()
+    journey.shot("audit-log")
+
+
+def test_an_exporter_sees_only_its_company(journey: Journey) -> None:
+    page = journey.page
+    journey.sign_in(USERNAMES[Role.EXPORTER])
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Licences", exact=True).is_visible()
+    assert nav.get_by_role("link", name="Units").count() == 0
+    journey.shot("dashboard")
+    journey.allow_error("404 (Not Found)")  # the refusal itself
+    journey.go("/licences/BIS/D123456")
+    assert page.get_by_role("heading", name="Not found").is_visible()
+    journey.shot("other-company-refused")
+
+
+def test_the_keyboard_reaches_the_skip_link_first(journey: Journey) -> None:
+    page = journey.page
+    journey.sign_in(USERNAMES[Role.ADMIN])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    journey.shot("skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_api_description_renders(journey: Journey) -> None:
+    journey.go("/docs")
+    journey.page.get_by_text("/api/licences/{agency}/{number}").first.wait_for()
+    journey.shot("docs")

@@ -1,0 +1,76 @@
+"""Screening from the store: units and list entries become entities; the disk cache is reused and updated."""
+
+from __future__ import annotations
+
+from lantern.db.engine import Database
+from lantern.db.tables.registry import UnitAliasRow, UnitRow
+from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.screening.service import load_screener, read_entities
+from lantern.settings import Settings
+
+
+def add_registry(db: Database) -> None:
+    with db.transaction() as session:
+        semar = UnitRow(
+            key="mx-semar", name="Secretaría de Marina", kind="navy", level="federal", country="MX"
+        )
+        semar.aliases = [UnitAliasRow(name="SEMAR", position=0, kind="acronym")]
+        session.add(semar)
+        session.add(
+            UnitRow(
+                key="mx-gro-pe",
+                name="Policía Estatal de Guerrero",
+                kind="state_police",
+                level="state",
+                country="MX",
+                state="Guerrero",
+            )
+        )
+        watch_list = WatchListRow(key="synthetic", name="Synthetic list", synthetic=True)
+        session.add(watch_list)
+        session.flush()
+        session.add(
+            ListEntryRow(
+                watch_list_id=watch_list.id,
+                key="e1",
+                name="Sig Sauer, Inc.",
+                entry_type="company",
+                aliases=["SIG SAUER INC"],
+                countries=["US"],
+            )
+        )
+
+
+def test_read_entities(db: Database) -> None:
+    add_registry(db)
+    with db.session() as session:
+        entities = {e.id: e for e in read_entities(session)}
+    assert entities["unit:mx-semar"].names == ("Secretaría de Marina", "SEMAR")
+    assert entities["unit:mx-gro-pe"].state == "Guerrero"
+    assert entities["entry:synthetic/e1"].names == ("Sig Sauer, Inc.", "SIG SAUER INC")
+    assert entities["entry:synthetic/e1"].country == "US"
+
+
+def test_load_builds_then_reuses_then_updates_the_cache(db: Database, settings: Settings) -> None:
+    add_registry(db)
+    screener, report = load_screener(db, settings, workers=1)
+    assert report.source == "built"
+    assert screener.screen("Sria. de Marina")[0].entity_id == "unit:mx-semar"
+    _, report = load_screener(db, settings, workers=1)
+    assert (report.source, report.analysed) == ("cache", 0)
+    with db.transaction() as session:
+        unit = session.query(UnitRow).filter_by(key="mx-gro-pe").one()
+        unit.aliases = [UnitAliasRow(name="Guerrero State Police", position=0)]
+        session.add(
+            UnitRow(
+                key="mx-son-pe",
+                name="Policía Estatal de Sonora",
+                kind="state_police",
+                level="state",
+                country="MX",
+                state="Sonora",
+            )
+        )
+    screener, report = load_screener(db, settings, workers=1)
+    assert (report.source, report.kept, report.analysed, report.removed) == ("cache+update", 2, 2, 0)
+    assert screener.screen("Sonora State Police")[0].entity_id == "unit:mx-son-pe"

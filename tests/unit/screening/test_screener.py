@@ -1,0 +1,95 @@
+"""The Screener: ranked candidates with explanations, filters, batches, the disk cache and updates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lantern.screening import MATCHER_VERSION, Decision, Query, Screener, ScreeningEntity
+from lantern.settings import ScreeningSettings
+
+
+def unit(
+    key: str, *names: str, kind: str = "state_police", state: str | None = None, **extra: str
+) -> ScreeningEntity:
+    return ScreeningEntity(id=f"unit:{key}", names=names, kind=kind, country="MX", state=state, **extra)
+
+
+ENTITIES = [
+    unit("mx-semar", "Secretaría de Marina", "SEMAR", "Mexican Navy", kind="navy", level="federal"),
+    unit("mx-gro-pe", "Policía Estatal de Guerrero", state="Guerrero", level="state"),
+    unit("mx-mich-pe", "Policía Estatal de Michoacán", state="Michoacán", level="state"),
+    unit("mx-bi-27", "27/o. Batallón de Infantería", kind="army", level="federal"),
+    unit(
+        "mx-iguala-pm",
+        "Policía Municipal de Iguala",
+        kind="municipal_police",
+        state="Guerrero",
+        municipality="Iguala de la Independencia",
+        level="municipal",
+    ),
+    ScreeningEntity("entry:list/sig", ("Sig Sauer, Inc.",), "company", "US"),
+    ScreeningEntity("entry:list/p1", ("Juan Carlos Pérez Hernández",), "person", "MX"),
+]
+
+
+def build() -> Screener:
+    return Screener.build(ENTITIES, ScreeningSettings())
+
+
+def test_screen_ranks_and_explains() -> None:
+    matches = build().screen("Sria. de Marina (SEMAR)", country="MX")
+    best = matches[0]
+    assert (best.entity_id, best.kind, best.decision) == ("unit:mx-semar", "navy", Decision.MATCH)
+    assert best.score == 1.0
+    assert best.explanation.summary.startswith("match")
+    assert best.to_dict()["explanation"]["features"]
+
+
+def test_place_in_the_registry_counts_for_the_name() -> None:
+    matches = build().screen("Policia Municipal de Iguala, Gro.")
+    assert matches[0].entity_id == "unit:mx-iguala-pm"
+    assert matches[0].decision == Decision.MATCH
+
+
+def test_hard_negative_returns_no_match() -> None:
+    matches = build().screen("Policía Estatal de Sonora")
+    assert all(m.decision == Decision.NO_MATCH for m in matches)
+
+
+def test_filters_by_kind_and_country() -> None:
+    screener = build()
+    assert screener.screen("Sig Sauer Inc", kind="unit") == []
+    assert screener.screen("Sig Sauer Inc", country="MX") == []
+    assert screener.screen("Sig Sauer Inc", country="US")[0].entity_id == "entry:list/sig"
+    assert screener.screen("Juan C. Perez Hernandez", kind="person")[0].entity_id == "entry:list/p1"
+
+
+def test_screen_many_gives_what_screen_gives() -> None:
+    screener = build()
+    names = ["SEMAR", "Pol. Estatal Gro.", "27th Infantry Battalion", "SIG SAUER INC"] * 20
+    batch = screener.screen_many([Query(name=n) for n in names], workers=2)
+    assert batch == [screener.screen(n) for n in names]
+
+
+def test_cache_round_trip(tmp_path: Path) -> None:
+    screener = build()
+    screener.save(tmp_path)
+    assert Screener.cache_is_current(tmp_path)
+    loaded = Screener.load(tmp_path)
+    assert loaded.index.meta["matcher_version"] == MATCHER_VERSION
+    for name in ("SEMAR", "Pol. Estatal Gro.", "Juan Perez Hernandez"):
+        assert loaded.screen(name) == screener.screen(name)
+
+
+def test_update_reanalyses_only_what_changed() -> None:
+    screener = build()
+    changed = [*ENTITIES[:-2], unit("mx-son-pe", "Policía Estatal de Sonora", state="Sonora", level="state")]
+    changed[1] = unit(
+        "mx-gro-pe", "Policía Estatal de Guerrero", "PE Guerrero", state="Guerrero", level="state"
+    )
+    updated, counts = screener.updated(changed)
+    assert counts == {"kept": 4, "analysed": 2, "removed": 2}
+    assert len(updated) == 6
+    assert updated.screen("Policía Estatal de Sonora")[0].entity_id == "unit:mx-son-pe"
+    assert updated.screen("Sig Sauer Inc") == []
+    assert updated.screen("SEMAR")[0].entity_id == "unit:mx-semar"
