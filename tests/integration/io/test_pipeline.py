@@ -1,6 +1,7 @@
 """Large files are read by a second process; what gets stored, and what gets reported, is the same."""
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,38 @@ def test_problems_found_in_the_reader_and_the_writer_point_at_the_right_rows(
         f"{path}:4: party.unit: unknown unit 'test-nowhere'",
         f"{path}:5: country: must be a two-letter ISO country code in capitals, like MX (got 'Mexico')",
     ]
+
+
+class _Hook:
+    """Stands in for the CLI's progress bar."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, int]] = []
+        self.read = 0
+        self.stopped = 0
+
+    def start(self, label: str, total_bytes: int) -> Callable[[int], None]:
+        self.started.append((label, total_bytes))
+        return self.advance
+
+    def advance(self, count: int) -> None:
+        self.read += count
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+@pytest.mark.parametrize("parallel_min_bytes", [0, 10**9])
+def test_progress_is_reported_for_every_byte_read(
+    db: Database, tmp_path: Path, parallel_min_bytes: int
+) -> None:
+    path = samples.write_jsonl(tmp_path / "licences.jsonl", samples.licences() * 1)
+    run_import(
+        db, samples.write_world(tmp_path / "world", only=["sources", "units", "lists", "list_entries"])
+    )
+    hook = _Hook()
+    settings = ImportSettings(progress_min_bytes=0, parallel_min_bytes=parallel_min_bytes)
+    run_import(db, [path], settings=settings, progress=hook)
+    assert hook.started == [("licences.jsonl: licences", path.stat().st_size)]
+    assert hook.read == path.stat().st_size
+    assert hook.stopped == 1
