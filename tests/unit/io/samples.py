@@ -12,6 +12,9 @@ from typing import Any
 
 import orjson
 
+from lantern.io.formats import Input
+from lantern.io.records import RecordKind
+
 Record = dict[str, Any]
 
 
@@ -253,6 +256,16 @@ WORLD = {
     "shipments": shipments,
     "custody": custody,
 }
+
+
+def records_by_kind(source: Input) -> dict[RecordKind, list[Any]]:
+    """Every record a reader yields, by type; the reader must find no problem."""
+    result = {}
+    for kind in source.kinds():
+        rows = list(source.rows(kind))
+        assert [p for row in rows for p in row.problems] == []
+        result[kind] = [row.record for row in rows]
+    return result
 
 
 def write_jsonl(path: Path, records: Iterable[Record]) -> Path:

@@ -5,6 +5,7 @@ import pytest
 
 from lantern.io.csl import CSV_COLUMNS, CslFile, list_key
 from lantern.io.records import RecordKind
+from tests.unit.io.samples import records_by_kind
 
 RESULT = {
     "id": "e5a9eff64cec4a74ed5e9e93c2d851dc2d9132d2",
@@ -29,15 +30,6 @@ RESULT = {
 }
 
 
-def _all(source: CslFile) -> dict[RecordKind, list[object]]:
-    result = {}
-    for kind in source.kinds():
-        rows = list(source.rows(kind))
-        assert [p for row in rows for p in row.problems] == []
-        result[kind] = [row.record for row in rows]
-    return result
-
-
 @pytest.mark.parametrize(
     ("source", "key"),
     [
@@ -57,7 +49,7 @@ def test_the_json_api_form(tmp_path: Path) -> None:
     person = RESULT | {"id": "p1", "type": "Individual", "name": "Persona Prueba", "nationalities": ["GT"]}
     used = [{"source": RESULT["source"], "source_last_updated": "2026-01-10T04:00:00+00:00"}]
     path.write_bytes(orjson.dumps({"total": 2, "results": [RESULT, person], "sources_used": used}))
-    records = _all(CslFile(path, name="consolidated.json", is_json=True, max_line_bytes=1 << 20))
+    records = records_by_kind(CslFile(path, name="consolidated.json", is_json=True, max_line_bytes=1 << 20))
     [source] = records[RecordKind.SOURCES]
     [watch_list] = records[RecordKind.LISTS]
     entry, other = records[RecordKind.LIST_ENTRIES]
@@ -96,7 +88,7 @@ def test_the_csv_download_form(tmp_path: Path) -> None:
     path.write_text(
         ",".join(CSV_COLUMNS) + "\n" + ",".join(f'"{values[c]}"' for c in CSV_COLUMNS) + "\n", "utf-8"
     )
-    records = _all(CslFile(path, name="consolidated.csv", is_json=False, max_line_bytes=1 << 20))
+    records = records_by_kind(CslFile(path, name="consolidated.csv", is_json=False, max_line_bytes=1 << 20))
     [entry] = records[RecordKind.LIST_ENTRIES]
     assert (entry.list, entry.id, entry.type) == ("csl-dpl", "e5a9", "person")
     assert entry.aliases == ["P. SINTETICA", "PERSONA S."]

@@ -7,6 +7,7 @@ import pytest
 from lantern.io.ftm import FtmFile, guess_kind
 from lantern.io.records import RecordKind
 from lantern.units.model import Level, UnitKind
+from tests.unit.io.samples import records_by_kind
 
 
 def _entity(key: str, schema: str, **props: Any) -> dict[str, Any]:
@@ -20,13 +21,7 @@ def _entity(key: str, schema: str, **props: Any) -> dict[str, Any]:
 def _read(tmp_path: Path, entities: list[dict[str, Any]], **options: Any) -> dict[RecordKind, list[Any]]:
     path = tmp_path / "entities.ftm.json"
     path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entities))
-    source = FtmFile(path, name="entities.ftm.json", max_line_bytes=1 << 20, **options)
-    result = {}
-    for kind in source.kinds():
-        rows = list(source.rows(kind))
-        assert [p for row in rows for p in row.problems] == []
-        result[kind] = [row.record for row in rows]
-    return result
+    return records_by_kind(FtmFile(path, name="entities.ftm.json", max_line_bytes=1 << 20, **options))
 
 
 SEDENA = _entity(
