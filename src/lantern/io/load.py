@@ -230,6 +230,7 @@ def _load_licences(session: Session, rows: Sequence[Any]) -> list[Data]:
             "value": _money(r.total_value),
             "cn_reference": r.cn_reference,
             "provisos": r.proviso_text,
+            "consignee_statement": r.consignee_statement,
             "exclusions": [{"kind": e.kind, "value": e.value, "text": e.text} for e in exclusions[r.id]],
             "status_history": [
                 {"status": s.status, "at": _utc(s.changed_at), "by": s.actor, "reason": s.reason}

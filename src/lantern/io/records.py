@@ -336,6 +336,8 @@ class LicenceRecord(Record):
     value: Money | None = None
     cn_reference: str | None = None
     provisos: str | None = None
+    # STA: the reference of the prior consignee statement on file (License Exception STA needs one).
+    consignee_statement: str | None = None
     exclusions: list[ExclusionRecord] = []
     status_history: list[StatusChangeRecord] = []
     parties: list[PartyRecord] = []

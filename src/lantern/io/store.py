@@ -635,6 +635,7 @@ class LicenceStore(KindStore):
                 "total_value": _money(data["value"]),
                 "cn_reference": data["cn_reference"],
                 "proviso_text": data["provisos"],
+                "consignee_statement": data["consignee_statement"],
                 "status": history[-1]["status"] if history else None,
                 "exporter_key": exporter_key(applicant) if applicant else None,
                 "synthetic": data["synthetic"],

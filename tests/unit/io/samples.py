@@ -156,7 +156,8 @@ def licences() -> list[Record]:
         {
             "agency": "BIS",
             "number": "D000002",
-            "kind": "BIS-748P",
+            "kind": "STA",
+            "consignee_statement": "Prior consignee statement TEST-CS-1 (synthetic)",
             "country": "MX",
             "issue_date": "2021-01-05",
             "status_history": [
