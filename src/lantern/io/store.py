@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
@@ -356,13 +356,28 @@ class SourceStore(KindStore):
         )
 
 
-@dataclass
+class _Parent(NamedTuple):
+    unit: str
+    start: str | None
+    end: str | None
+    source: str | None
+
+
+@dataclass(slots=True)
 class _PendingParents:
+    """A unit's parent links waiting for `finish`; kept small, since a registry may hold a million units."""
+
     unit_id: int | None
     key: str
-    parents: list[Data]
-    row: Row | None
+    parents: list[_Parent]
+    anchor: Row | None  # where problems about these links are reported (no data kept)
     replace: bool
+
+
+def _pending(row_id: int | None, row: Row, replace: bool) -> _PendingParents:
+    key, data, _content = _ready(row)
+    parents = [_Parent(p["unit"], p["start"], p["end"], p["source"]) for p in data["parents"]]
+    return _PendingParents(row_id, key, parents, Row(row.file, row.line, None, locator=row.locator), replace)
 
 
 class UnitStore(KindStore):
@@ -389,7 +404,7 @@ class UnitStore(KindStore):
         super().check(rows)
         for row, data in _rows(rows):
             if data["id"] not in self.pending:
-                self.pending[data["id"]] = _PendingParents(None, data["id"], data["parents"], row, False)
+                self.pending[data["id"]] = _pending(None, row, replace=False)
 
     def rows_for(self, row_id: int, data: Data, content: str) -> Written:
         sources = self.ctx.resolver.ids(RecordKind.SOURCES, data["sources"])
@@ -430,15 +445,11 @@ class UnitStore(KindStore):
 
     def created(self, rows: Sequence[tuple[int, Row]]) -> None:
         for row_id, row in rows:
-            assert row.data is not None
-            self.pending[row.data["id"]] = _PendingParents(
-                row_id, row.data["id"], row.data["parents"], row, False
-            )
+            self.pending[_ready(row)[0]] = _pending(row_id, row, replace=False)
 
     def update(self, row_id: int, row: Row) -> None:
         super().update(row_id, row)
-        assert row.data is not None
-        self.pending[row.data["id"]] = _PendingParents(row_id, row.data["id"], row.data["parents"], row, True)
+        self.pending[_ready(row)[0]] = _pending(row_id, row, replace=True)
 
     def save(self, rows: Sequence[Row]) -> None:
         super().save(rows)
@@ -468,7 +479,7 @@ class UnitStore(KindStore):
 
     def _graph(self) -> dict[str, list[str]]:
         """The parent graph reachable from this run's units: their new links, then the stored ones above."""
-        graph = {key: [p["unit"] for p in pending.parents] for key, pending in self.pending.items()}
+        graph = {key: [p.unit for p in pending.parents] for key, pending in self.pending.items()}
         frontier = {p for parents in graph.values() for p in parents if p not in graph}
         while frontier:
             stored = self._stored_parents(frontier)
@@ -481,12 +492,12 @@ class UnitStore(KindStore):
         problems: list[Problem] = []
         if not self.pending:
             return problems
-        parent_keys = {p["unit"] for pending in self.pending.values() for p in pending.parents}
+        parent_keys = {p.unit for pending in self.pending.values() for p in pending.parents}
         known = self.ctx.resolver.ids(RecordKind.UNITS, parent_keys)
         for pending in self.pending.values():
             for index, parent in enumerate(pending.parents):
-                if parent["unit"] not in known and parent["unit"] not in self.ctx.seen[RecordKind.UNITS]:
-                    message = f"unknown unit {parent['unit']!r}"
+                if parent.unit not in known and parent.unit not in self.ctx.seen[RecordKind.UNITS]:
+                    message = f"unknown unit {parent.unit!r}"
                     problems.append(self._problem(pending, ("parents", index, "unit"), message))
         if any(pending.parents for pending in self.pending.values()):
             cycle = find_cycle(self._graph())
@@ -501,12 +512,12 @@ class UnitStore(KindStore):
         return problems
 
     def _problem(self, pending: _PendingParents, loc: Loc, message: str) -> Problem:
-        if pending.row is None:
+        if pending.anchor is None:
             return Problem("(store)", 0, f"unit {pending.key}", message)
-        return pending.row.add(loc, message)
+        return pending.anchor.add(loc, message)
 
     def _write_parents(self, known: dict[str, int]) -> None:
-        sources = {p["source"] for pending in self.pending.values() for p in pending.parents}
+        sources = {p.source for pending in self.pending.values() for p in pending.parents}
         source_ids = self.ctx.resolver.ids(RecordKind.SOURCES, sources)
         inserts: list[dict[str, Any]] = []
         for pending in self.pending.values():
@@ -515,13 +526,13 @@ class UnitStore(KindStore):
             rows = [
                 {
                     "unit_id": pending.unit_id,
-                    "parent_id": known[p["unit"]],
+                    "parent_id": known[p.unit],
                     "position": i,
-                    "start": p["start"],
-                    "end": p["end"],
-                    "start_date": _earliest(p["start"]),
-                    "end_date": _latest(p["end"]),
-                    "source_id": source_ids.get(p["source"]) if p["source"] else None,
+                    "start": p.start,
+                    "end": p.end,
+                    "start_date": _earliest(p.start),
+                    "end_date": _latest(p.end),
+                    "source_id": source_ids.get(p.source) if p.source else None,
                 }
                 for i, p in enumerate(pending.parents)
             ]
