@@ -70,6 +70,8 @@ class _DryRun(Exception):
 
 
 class _Run:
+    """One import: the problems found so far, and the chunk-by-chunk check-then-write."""
+
     def __init__(self, ctx: Context, settings: ImportSettings) -> None:
         self.ctx = ctx
         self.settings = settings
@@ -79,7 +81,7 @@ class _Run:
     def full(self) -> bool:
         return len(self.problems) >= self.settings.max_problems
 
-    def _fail(self, problems: Iterable[Problem]) -> None:
+    def fail(self, problems: Iterable[Problem]) -> None:
         self.problems += problems
         if self.problems:
             self.ctx.writing = False
@@ -96,9 +98,9 @@ class _Run:
                 else:
                     seen[row.key] = f"{row.file}:{row.line}"
                     valid.append(row)
-            self._fail(row.problems)
+            self.fail(row.problems)
         store.check(valid)
-        self._fail(p for row in valid for p in row.problems)
+        self.fail(p for row in valid for p in row.problems)
         if self.ctx.writing:
             store.save(valid)
             self.ctx.audit.flush()
@@ -205,7 +207,7 @@ def _import(
                 report.skipped.update(reader.skipped())
             if run.full:
                 break
-        run._fail(store.finish())
+        run.fail(store.finish())
         report.counts[kind] = store.counts
         if run.full:
             break
