@@ -36,6 +36,7 @@ from lantern.db.tables.registry import (
     UnitRow,
     UnitSourceRow,
 )
+from lantern.db.tables.review import LicenceDecisionRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import ValidationProblem
@@ -594,6 +595,53 @@ class ListEntryStore(KindStore):
         )
 
 
+#: The status each decision on a licence leaves it in (see lantern.review.service.decide).
+DECISION_STATUS = {
+    "suspend": "suspended",
+    "revoke": "revoked",
+    "reinstate": "approved",
+    "deny": "denied",
+    "approve": "approved",
+}
+
+
+def with_decisions(session: Session, licence_id: int, history: list[Data]) -> list[Data]:
+    """The status history of a licence record, merged with the decisions taken on it in Lantern.
+
+    A corrected licence record replaces the stored one, but a suspension or revocation decided here is not
+    in the file: it is kept, in time order, so an import can never silently lift a suspension.
+    """
+    decisions = session.execute(
+        select(
+            LicenceDecisionRow.action,
+            LicenceDecisionRow.at,
+            LicenceDecisionRow.actor,
+            LicenceDecisionRow.justification,
+        )
+        .where(LicenceDecisionRow.licence_id == licence_id)
+        .order_by(LicenceDecisionRow.at, LicenceDecisionRow.id)
+    ).all()
+    if not decisions:
+        return history
+    merged = list(history)
+    present = {(h["status"], _utc(h["at"]).replace(microsecond=0)) for h in history}
+    for action, at, actor, justification in decisions:
+        status = DECISION_STATUS.get(action)
+        if status is None:
+            continue
+        moment = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+        if (status, moment.replace(microsecond=0)) in present:
+            continue
+        merged.append({"status": status, "at": moment.isoformat(), "by": actor, "reason": justification})
+    merged.sort(key=lambda h: _utc(h["at"]))
+    return merged
+
+
+def _utc(text: str) -> datetime:
+    moment = _moment(text)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class LicenceStore(KindStore):
     kind = RecordKind.LICENCES
 
@@ -633,7 +681,7 @@ class LicenceStore(KindStore):
             units = self.ctx.resolver.ids(RecordKind.UNITS, [p["unit"] for p in parties])
             entries = self.ctx.resolver.ids(RecordKind.LIST_ENTRIES, [p["list_entry"] for p in parties])
         applicant = next((p["name"] for p in parties if p["role"] == "applicant"), None)
-        history = data["status_history"]
+        history = with_decisions(self.session, row_id, data["status_history"])
         return Written(
             {
                 "agency": data["agency"],

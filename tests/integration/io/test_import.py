@@ -170,3 +170,22 @@ def test_the_report_serialises(db: Database, tmp_path: Path) -> None:
     report = run_import(db, samples.write_world(tmp_path, only=["sources"]))
     data = orjson.loads(orjson.dumps(report.as_dict()))
     assert data["counts"]["sources"]["created"] == 2
+
+
+def test_a_corrected_licence_keeps_the_decisions_taken_in_lantern(db: Database, tmp_path: Path) -> None:
+    from lantern.review.service import decide
+
+    run_import(db, samples.write_world(tmp_path / "one"))
+    with db.transaction() as session:
+        decide(session, "050000001", action="suspend", actor="officer", justification="criterion 1")
+    licences = samples.licences()
+    licences[0]["parties"][2]["name"] = "Secretaría de Prueba (corrected)"
+    report = run_import(db, [samples.write_jsonl(tmp_path / "licences.jsonl", licences)])
+    assert report.counts[RecordKind.LICENCES].updated == 1
+    with db.session() as session:
+        licence = session.execute(select(LicenceRow).where(LicenceRow.number == "050000001")).scalar_one()
+        assert licence.status == "suspended"
+        assert [s.status for s in licence.status_history][-1] == "suspended"
+        assert licence.status_history[-1].reason == "criterion 1"
+    again = run_import(db, [samples.write_jsonl(tmp_path / "licences.jsonl", licences)])
+    assert again.changed == 0
