@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lantern.core.dates import parse_partial
+from lantern.core.text import company_key
 from lantern.db.tables.licences import ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
     AllegationRow,
@@ -127,7 +128,7 @@ def add_licence(
         issue_date=issue_date,
         total_value=value,
         status=status,
-        exporter_key=applicant.casefold(),
+        exporter_key=company_key(applicant),
         synthetic=synthetic,
     )
     row.parties = [PartyRow(role="applicant", name=applicant, country="US", position=0)]

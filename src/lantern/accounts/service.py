@@ -18,7 +18,7 @@ from lantern.accounts.model import Account, Role
 from lantern.accounts.secrets import hash_password, new_token, token_digest, verify_password
 from lantern.accounts.throttle import Attempt, locked_until
 from lantern.audit.service import record_change
-from lantern.core.text import fold
+from lantern.core.text import company_key
 from lantern.db.tables.accounts import ApiTokenRow, LoginAttemptRow, UserRow
 from lantern.errors import Conflict, LanternError, NotFound, ValidationProblem
 
@@ -96,7 +96,7 @@ def add_user(
         display_name=display_name,
         role=role.value,
         company=company.strip() if company else None,
-        exporter_key=fold(company) if company else None,
+        exporter_key=company_key(company) if company else None,
         password_hash=hash_password(password),
         active=True,
         session_epoch=0,

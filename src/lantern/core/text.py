@@ -17,3 +17,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return collapse_spaces(stripped.casefold())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def company_key(name: str) -> str:
+    """The key that ties an exporter's account to its licences: the folded name without punctuation.
+
+    "SIG SAUER, Inc." and "Sig Sauer Inc" are one company as written in different licences; the legal form
+    stays, so Sig Sauer GmbH and Sig Sauer, Inc. remain two companies.
+    """
+    return _NOT_WORD.sub(" ", fold(name)).strip()[:300]

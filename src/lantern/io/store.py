@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from lantern.audit.batch import AuditBatch
 from lantern.core.dates import PartialDate
-from lantern.core.text import fold
+from lantern.core.text import company_key
 from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
     AllegationPersonRow,
@@ -112,8 +112,8 @@ def _latest(text: str | None) -> date | None:
 
 @lru_cache(maxsize=65536)
 def exporter_key(applicant: str) -> str:
-    """The folded applicant name that ties an exporter's account to its licences (exporters repeat)."""
-    return fold(applicant)[:300]
+    """The key that ties an exporter's account to its licences (see lantern.core.text.company_key)."""
+    return company_key(applicant)
 
 
 @dataclass

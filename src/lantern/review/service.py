@@ -38,6 +38,7 @@ from lantern.db.tables.review import (
     ResolutionRow,
     ReviewJobRow,
 )
+from lantern.db.tables.shipments import ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
 from lantern.licences.model import LicenceStatus
@@ -56,6 +57,7 @@ from lantern.review.model import (
     ShipmentFact,
     StandingViolation,
 )
+from lantern.review.places import state_of
 from lantern.review.policy import default_rules, make_policy
 from lantern.review.resolution import NameScreener, resolve_parties
 from lantern.settings import ReviewSettings
@@ -157,8 +159,45 @@ def load_registry(session: Session) -> Registry:
 
 
 def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, list[ShipmentFact]]:
-    """Shipments per licence as the criteria read them. Empty until shipments are recorded."""
-    return {}
+    """Shipments per licence as the criteria read them: when, how many items, what value, to whom, where."""
+    quantities = (
+        select(
+            ShipmentLineRow.shipment_id,
+            func.sum(ShipmentLineRow.quantity).label("quantity"),
+            func.sum(ShipmentLineRow.value).label("value"),
+        )
+        .group_by(ShipmentLineRow.shipment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            ShipmentRow.licence_id,
+            ShipmentRow.key,
+            ShipmentRow.shipment_date,
+            ShipmentRow.status,
+            ShipmentRow.consignee,
+            ShipmentRow.value,
+            quantities.c.quantity,
+            quantities.c.value,
+        )
+        .outerjoin(quantities, quantities.c.shipment_id == ShipmentRow.id)
+        .where(ShipmentRow.licence_id.in_(licence_ids))
+        .order_by(ShipmentRow.shipment_date, ShipmentRow.id)
+    )
+    facts: dict[int, list[ShipmentFact]] = defaultdict(list)
+    for licence_id, key, day, status, consignee, value, quantity, line_value in rows:
+        facts[licence_id].append(
+            ShipmentFact(
+                key=key,
+                ship_date=day,
+                quantity=int(quantity or 0),
+                value=Decimal(value if value is not None else (line_value or 0)),
+                status=status,
+                consignee=consignee,
+                consignee_state=state_of(consignee),
+            )
+        )
+    return dict(facts)
 
 
 def load_facts(

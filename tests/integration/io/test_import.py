@@ -31,7 +31,7 @@ def test_the_sample_world_imports_in_any_file_order(db: Database, tmp_path: Path
         assert verify_chain(session).ok
         licence = session.execute(select(LicenceRow).where(LicenceRow.number == "050000001")).scalar_one()
         assert licence.status == "approved"
-        assert licence.exporter_key == "test arms inc."
+        assert licence.exporter_key == "test arms inc"
         assert [p.role for p in licence.parties] == ["applicant", "ultimate_consignee", "end_user", "seller"]
         assert licence.parties[2].unit is not None
         assert licence.parties[2].unit.key == "test-sec"

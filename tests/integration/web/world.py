@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lantern.accounts.model import Role
 from lantern.accounts.secrets import hash_password
+from lantern.core.text import company_key
 from lantern.db.tables.accounts import UserRow
 from lantern.db.tables.licences import LicenceRow
 from lantern.db.tables.registry import AllegationRow, UnitRow
@@ -46,13 +47,12 @@ class World:
 def add_account(
     session: Session, username: str, role: Role, *, company: str | None = None, active: bool = True
 ) -> UserRow:
-    from lantern.core.text import fold
 
     row = UserRow(
         username=username,
         role=role.value,
         company=company,
-        exporter_key=fold(company) if company else None,
+        exporter_key=company_key(company) if company else None,
         password_hash=_HASH,
         active=active,
         session_epoch=0,
