@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job on a fresh machine: SQLite database, demo data, the licence book summary.
+## The main job on a fresh machine: SQLite database, demo data, the licence book and its review, then the web
+## application served on the demo (its address is printed; Ctrl+C stops it).
 demo: setup
 	$(BIN)/lantern db upgrade
-	$(BIN)/lantern demo
+	$(BIN)/lantern demo --serve
 
 ## Everything CI runs: linters, type checker, import contracts, the whole test suite on SQLite and PostgreSQL.
 check: setup browser-deps lint typecheck imports test

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, io, licences, registry, review, screen, serve, synth, units, users
+from lantern.cli import audit, db, demo, io, licences, registry, review, screen, serve, synth, units, users
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
 app.add_typer(audit.app, name="audit")
 app.add_typer(licences.app, name="licences")
 app.add_typer(units.app, name="units")

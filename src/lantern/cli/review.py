@@ -100,6 +100,12 @@ GROUPS = [
 ]
 
 
+def print_review_summary(ctx: typer.Context) -> None:
+    with state(ctx).database().session() as session:
+        _rows, summary = service.read_review(session)
+    print_summary(summary)
+
+
 def print_review(rows: list[service.ReviewedLicence], summary: service.ReviewSummary) -> None:
     for criterion, title in GROUPS:
         group = [(r, [f for f in r.findings if f.criterion == criterion]) for r in rows]
@@ -123,6 +129,10 @@ def print_review(rows: list[service.ReviewedLicence], summary: service.ReviewSum
                 console.print(f"    {f.summary}", highlight=False, markup=False)
                 for step in f.evidence:
                     console.print(f"      · {step['kind']}: {step['text']}", highlight=False, markup=False)
+    print_summary(summary)
+
+
+def print_summary(summary: service.ReviewSummary) -> None:
     console.print("\n[bold]Summary[/bold]")
     console.print(f"  licences reviewed: {summary.reviewed:,}")
     console.print(f"  to suspend under criterion 1 (implicated end users): {summary.criterion_1:,}")

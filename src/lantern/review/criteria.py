@@ -27,6 +27,7 @@ from lantern.licences.model import (
 from lantern.review.model import (
     Criterion,
     Decision,
+    Delivery,
     EvidenceStep,
     Finding,
     LicenceFacts,
@@ -38,7 +39,7 @@ from lantern.review.model import (
     Severity,
 )
 from lantern.units.hierarchy import ancestors, descendants
-from lantern.units.model import POLICE_KINDS, Unit
+from lantern.units.model import POLICE_KINDS, Unit, UnitKind
 
 #: Statuses after which a licence can no longer ship: findings on them recommend review, not suspension.
 CLOSED_STATUSES = frozenset(
@@ -374,6 +375,23 @@ def implicated_end_user_findings(
 # Criterion 2: end users not accurately identified
 
 
+def _deliveries_below(
+    unit_key: str, facts: LicenceFacts, registry: Registry, named: Sequence[str]
+) -> list[Delivery]:
+    """Deliveries of the licence's items to sub-units of `unit_key` that the licence does not name.
+
+    "Named only at secretariat level when the items go to its sub-units": the evidence that items went below
+    the named level is a shipment consigned to a sub-unit, or custody records of the serials with one.
+    """
+    found = []
+    for delivery in facts.deliveries:
+        if delivery.unit_key == unit_key or delivery.unit_key in named:
+            continue
+        if unit_key in ancestors(delivery.unit_key, registry.parent_links, delivery.day):
+            found.append(delivery)
+    return found
+
+
 def _matches_any(name: str, patterns: Iterable[str]) -> str | None:
     folded = fold(name)
     for pattern in patterns:
@@ -451,16 +469,21 @@ def unidentified_end_user_findings(
     for index, party in end_users:
         res = facts.resolutions.get(index)
         generic = _matches_any(party.name, policy.generic_end_user_patterns)
-        if generic and (res is None or res.unit_key is None):
+        if generic:
+            # Generic wording fails criterion 2 even when screening finds a likely unit behind it: "police
+            # forces of the State of Guerrero" does not say which force receives the items.
+            evidence = [
+                _party_step(index, party),
+                EvidenceStep("rule", f"generic end-user wording ({generic!r})"),
+            ]
+            if res is not None and res.unit_key:
+                evidence.append(_resolution_step(res))
             add(
                 "generic_end_user",
                 f"party:{index}",
                 Severity.HIGH,
                 f"End user “{party.name}” is generic: it names no unit that could be vetted.",
-                [
-                    _party_step(index, party),
-                    EvidenceStep("rule", f"generic end-user wording (pattern {generic!r})"),
-                ],
+                evidence,
             )
             continue
         if res is None or res.decision is Decision.NO_MATCH:
@@ -491,35 +514,38 @@ def unidentified_end_user_findings(
                 "importer, which resells to police: no final police or military unit is named.",
                 [_party_step(index, party)] + ([_resolution_step(res)] if res else []),
             )
-    ref = reference_day(licence, as_of)
     for index, party in end_users:
         res = facts.resolutions.get(index)
         if res is None or res.unit_key is None or res.unit_key in policy.reseller_unit_keys:
             continue
-        subs = descendants(res.unit_key, registry.children, ref)
-        named_subs = [k for k in final_units if k in subs]
-        if subs and not named_subs:
-            unit = registry.units.get(res.unit_key)
-            add(
-                "secretariat_level_end_user",
-                f"party:{index}",
-                Severity.MEDIUM,
-                f"End user “{party.name}” is named only at the level of "
-                f"{unit.name if unit else res.unit_key}, which had {len(subs)} sub-unit(s) on {ref}: "
-                "the unit that "
-                "receives the items is not identified.",
-                [
-                    _party_step(index, party),
-                    _resolution_step(res),
+        if _matches_any(party.name, policy.generic_end_user_patterns):
+            continue
+        reached = _deliveries_below(res.unit_key, facts, registry, final_units)
+        if not reached:
+            continue
+        unit = registry.units.get(res.unit_key)
+        units = sorted({d.unit_key for d in reached})
+        add(
+            "secretariat_level_end_user",
+            f"party:{index}",
+            Severity.MEDIUM,
+            f"End user “{party.name}” is named only at the level of {unit.name if unit else res.unit_key}, "
+            f"but the items went to its sub-unit(s) {', '.join(_unit_label(k, registry) for k in units)}, "
+            "which the licence does not name.",
+            [
+                _party_step(index, party),
+                _resolution_step(res),
+                *(
                     EvidenceStep(
-                        "hierarchy",
-                        "sub-units on that day: "
-                        + ", ".join(_unit_label(k, registry) for k in subs[:12])
-                        + (" …" if len(subs) > 12 else ""),
-                        {"sub_units": subs, "day": ref.isoformat()},
-                    ),
-                ],
-            )
+                        "delivery",
+                        f"{d.source} {d.ref} of {d.day}: {d.count} to {_unit_label(d.unit_key, registry)}, "
+                        f"a sub-unit of {unit.name if unit else res.unit_key} on that day",
+                        {"day": d.day.isoformat(), "unit": d.unit_key, "source": d.source, "ref": d.ref},
+                    )
+                    for d in reached
+                ),
+            ],
+        )
     return findings
 
 
@@ -528,7 +554,13 @@ def unidentified_end_user_findings(
 
 
 def watch_list_findings(facts: LicenceFacts, registry: Registry, as_of: date) -> list[Finding]:
+    """Private parties that resolve to a list entry that was listed on the licence's day.
+
+    A licence approved while its seller was listed is a finding even if the entry was delisted since; one
+    approved after the delisting is not.
+    """
     licence = facts.licence
+    day = reference_day(licence, as_of)
     quantity, value = _licence_totals(licence)
     findings = []
     for index, party in enumerate(licence.parties):
@@ -541,8 +573,12 @@ def watch_list_findings(facts: LicenceFacts, registry: Registry, as_of: date) ->
         listed = ""
         if entry is not None:
             listed = f" on {entry.list_key}" + (f" since {entry.listed}" if entry.listed else "")
-            if entry.delisted and entry.delisted.earliest() <= as_of:
+            if entry.listed and entry.listed.earliest() > day:
                 continue
+            if entry.delisted and entry.delisted.earliest() <= day:
+                continue
+            if entry.delisted:
+                listed += f", delisted {entry.delisted}"
         strong = res.decision is Decision.MATCH
         findings.append(
             Finding(
@@ -635,6 +671,16 @@ def congressional_notification_findings(
     return findings
 
 
+#: Units whose arms FAA 502B / EAR 742.7 would treat as police equipment. The Guardia Nacional is by statute
+#: a public-security institution, so it counts as police here.
+LAW_ENFORCEMENT_KINDS = POLICE_KINDS | {UnitKind.NATIONAL_GUARD}
+#: Wording that says an unresolved end user, or the licence's stated end use, is police or law enforcement.
+_POLICE = re.compile(
+    r"\bpolic|\bpolice|\blaw enforcement|\bfiscal|\bministerial|\bseguridad publica|\bpublic security"
+    r"|\bguardia"
+)
+
+
 def crime_control_findings(
     facts: LicenceFacts, registry: Registry, earlier: Sequence[Finding]
 ) -> list[Finding]:
@@ -653,9 +699,9 @@ def crime_control_findings(
         party = licence.parties[index]
         res = facts.resolutions.get(index)
         unit = registry.units.get(res.unit_key) if res and res.unit_key else None
-        police = (unit is not None and unit.kind in POLICE_KINDS) or (
+        police = (unit is not None and unit.kind in LAW_ENFORCEMENT_KINDS) or (
             unit is None
-            and re.search(r"\bpolic|\bpolice|\bfiscal|\bministerial|\bseguridad publica", fold(party.name))
+            and bool(_POLICE.search(fold(party.name)) or _POLICE.search(fold(licence.end_use or "")))
         )
         if police:
             flagged.setdefault(f"party:{index}", finding)
@@ -816,7 +862,9 @@ def review_licence(
     rules: Sequence[NotificationRule],
     as_of: date,
 ) -> list[Finding]:
-    """Every finding for one licence, in a stable order."""
+    """Every finding for one licence, in a stable order. A denied application was never issued: none."""
+    if facts.licence.status is LicenceStatus.DENIED:
+        return []
     findings = implicated_end_user_findings(facts, registry, policy, as_of)
     findings += unidentified_end_user_findings(facts, registry, policy, as_of)
     findings += crime_control_findings(facts, registry, findings)

@@ -120,6 +120,19 @@ class ShipmentFact:
     status: str = "accepted"
     consignee: str | None = None
     consignee_state: str | None = None
+    consignee_unit: str | None = None  # the unit the consignee text resolved to, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Evidence that licensed items reached a unit: a shipment consigned to it, or custody records
+    (transfers, inventories, end-use check sightings) of the licence's serials with it."""
+
+    day: date
+    unit_key: str
+    source: str  # "shipment" or "custody"
+    ref: str  # the shipment key, or the custody event kind
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +215,7 @@ class LicenceFacts:
     resolutions: Mapping[int, Resolution]  # party index → resolution
     shipments: Sequence[ShipmentFact] = ()
     consignee_statement: bool = False  # STA: a prior consignee statement naming the consignee is on file
+    deliveries: Sequence[Delivery] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from lantern.core.text import fold
 from lantern.db.tables.licences import PartyRow
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
+from lantern.db.tables.shipments import ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
 from lantern.review.matching import Candidate, Verdict, choose, fingerprint
@@ -141,6 +142,26 @@ def standing_verdicts(session: Session, keys: Iterable[str]) -> dict[str, list[R
     return found
 
 
+def verdicts_for(
+    verdicts: dict[str, list[ResolutionDispositionRow]], name: str, country: str | None
+) -> list[Verdict]:
+    return [
+        Verdict(v.entity_id, v.verdict, v.actor, v.reason)
+        for v in verdicts.get(name_key(name), [])
+        if v.withdrawn_at is None and (v.country is None or v.country == country)
+    ]
+
+
+def shipment_consignees(session: Session, licence_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """Consignees of these licences' shipments as written, to be screened like parties."""
+    rows = session.execute(
+        select(ShipmentRow.id, ShipmentRow.consignee).where(
+            ShipmentRow.licence_id.in_(licence_ids), ShipmentRow.consignee.is_not(None)
+        )
+    )
+    return [(shipment_id, text) for shipment_id, text in rows if text and text.strip()]
+
+
 @dataclass
 class ResolveStats:
     parties: int = 0
@@ -167,34 +188,48 @@ def resolve_parties(
     stats.parties = len(parties)
     if not parties:
         return stats
-    queries = sorted(
-        {(p.name, p.country) for p in parties if p.data_entity is None}, key=lambda q: (q[0], q[1] or "")
-    )
+    consignees = shipment_consignees(session, licence_ids)
+    wanted = {(p.name, p.country) for p in parties if p.data_entity is None}
+    wanted |= {(text, "MX") for _, text in consignees}
+    queries = sorted(wanted, key=lambda q: (q[0], q[1] or ""))
     if screen_many is not None:
         results = dict(zip(queries, screen_many(queries), strict=True))
     else:
         results = {q: screener.screen(q[0], country=q[1], limit=10) for q in queries}
     stats.screened_names = len(queries)
 
-    verdicts = standing_verdicts(session, (name_key(p.name) for p in parties))
+    names = [*(p.name for p in parties), *(text for _, text in consignees)]
+    verdicts = standing_verdicts(session, (name_key(name) for name in names))
     if verdicts:
         stats.withdrawn = _withdraw_stale(session, verdicts, results, matcher_version, actor)
     all_entities: set[str] = set()
     chosen = {}
     for party in parties:
-        key = name_key(party.name)
-        applicable = [
-            Verdict(v.entity_id, v.verdict, v.actor, v.reason)
-            for v in verdicts.get(key, [])
-            if v.withdrawn_at is None and (v.country is None or v.country == party.country)
-        ]
+        applicable = verdicts_for(verdicts, party.name, party.country)
         resolution = choose(
             results.get((party.name, party.country), ()), applicable, data_entity=party.data_entity
         )
         chosen[party.party_id] = (party, resolution)
         if resolution.entity_id:
             all_entities.add(resolution.entity_id)
+    shipment_choices = []
+    for shipment_id, text in consignees:
+        consignee = choose(results.get((text, "MX"), ()), verdicts_for(verdicts, text, "MX"))
+        shipment_choices.append((shipment_id, consignee))
+        if consignee.entity_id:
+            all_entities.add(consignee.entity_id)
     units, entries = _entity_ids(session, all_entities)
+    for shipment_id, consignee in shipment_choices:
+        unit_id = units.get(consignee.entity_id or "") if consignee.decision is Decision.MATCH else None
+        session.execute(
+            update(ShipmentRow)
+            .where(ShipmentRow.id == shipment_id)
+            .values(
+                consignee_entity_id=consignee.entity_id,
+                consignee_unit_id=unit_id,
+                consignee_score=consignee.score,
+            )
+        )
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
     now = datetime.now(UTC)
     session.execute(

@@ -38,7 +38,7 @@ from lantern.db.tables.review import (
     ResolutionRow,
     ReviewJobRow,
 )
-from lantern.db.tables.shipments import ShipmentLineRow, ShipmentRow
+from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
 from lantern.licences.model import LicenceStatus
@@ -47,6 +47,7 @@ from lantern.review import alerts as alert_text
 from lantern.review.criteria import review_licence
 from lantern.review.model import (
     Decision,
+    Delivery,
     Finding,
     FindingStatus,
     LicenceFacts,
@@ -179,13 +180,15 @@ def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, li
             ShipmentRow.value,
             quantities.c.quantity,
             quantities.c.value,
+            UnitRow.key,
         )
         .outerjoin(quantities, quantities.c.shipment_id == ShipmentRow.id)
+        .outerjoin(UnitRow, UnitRow.id == ShipmentRow.consignee_unit_id)
         .where(ShipmentRow.licence_id.in_(licence_ids))
         .order_by(ShipmentRow.shipment_date, ShipmentRow.id)
     )
     facts: dict[int, list[ShipmentFact]] = defaultdict(list)
-    for licence_id, key, day, status, consignee, value, quantity, line_value in rows:
+    for licence_id, key, day, status, consignee, value, quantity, line_value, unit_key in rows:
         facts[licence_id].append(
             ShipmentFact(
                 key=key,
@@ -195,9 +198,47 @@ def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, li
                 status=status,
                 consignee=consignee,
                 consignee_state=state_of(consignee),
+                consignee_unit=unit_key,
             )
         )
     return dict(facts)
+
+
+#: Custody events that show a unit holding the licence's items.
+HOLDING_EVENTS = ("transfer", "inventory", "check_sighting", "recovery", "seizure")
+
+
+def deliveries(
+    session: Session, licence_ids: Sequence[int], shipments: dict[int, list[ShipmentFact]]
+) -> dict[int, list[Delivery]]:
+    """Where the licence's items are known to have gone: consignee units of shipments that were not
+    rejected, and units holding its serials in custody records."""
+    out: dict[int, list[Delivery]] = defaultdict(list)
+    for licence_id, facts in shipments.items():
+        for shipment in facts:
+            if shipment.consignee_unit and shipment.status != "rejected":
+                out[licence_id].append(
+                    Delivery(
+                        shipment.ship_date,
+                        shipment.consignee_unit,
+                        "shipment",
+                        shipment.key,
+                        shipment.quantity,
+                    )
+                )
+    rows = session.execute(
+        select(
+            SerialRow.licence_id, CustodyEventRow.event_date, CustodyEventRow.event, UnitRow.key, func.count()
+        )
+        .join(SerialRow, SerialRow.id == CustodyEventRow.serial_id)
+        .join(UnitRow, UnitRow.id == CustodyEventRow.holder_unit_id)
+        .where(SerialRow.licence_id.in_(licence_ids), CustodyEventRow.event.in_(HOLDING_EVENTS))
+        .group_by(SerialRow.licence_id, CustodyEventRow.event_date, CustodyEventRow.event, UnitRow.key)
+        .order_by(CustodyEventRow.event_date)
+    )
+    for licence_id, day, event, unit_key, count in rows:
+        out[licence_id].append(Delivery(day, unit_key, "custody", event, int(count)))
+    return dict(out)
 
 
 def load_facts(
@@ -235,6 +276,7 @@ def load_facts(
         if res.list_entry_id:
             entry_ids.add(res.list_entry_id)
     shipments = shipment_facts(session, licence_ids)
+    delivered = deliveries(session, licence_ids, shipments)
     out = []
     for row in rows:
         by_index = {i: resolutions[p.id] for i, p in enumerate(row.parties) if p.id in resolutions}
@@ -243,6 +285,7 @@ def load_facts(
             resolutions=by_index,
             shipments=tuple(shipments.get(row.id, ())),
             consignee_statement=bool(row.consignee_statement),
+            deliveries=tuple(delivered.get(row.id, ())),
         )
         out.append((row, facts))
     return out, entry_ids

@@ -91,14 +91,14 @@ def test_a_full_run_resolves_parties_and_stores_findings(db: Database) -> None:
     book(db)
     outcome = run(db)
     assert outcome.licences == 3
-    assert findings(db, "T-2019") == [("unidentified_end_user", "secretariat_level_end_user", "open")]
+    assert findings(db, "T-2019") == []
     assert findings(db, "CLEAN") == [("unidentified_end_user", "unresolved_end_user", "open")]
     with db.session() as session:
         resolved = session.execute(
             select(ResolutionRow.entity_id).where(ResolutionRow.entity_id.is_not(None))
         )
         assert sorted(resolved.scalars()) == ["unit:mx-tam-ssp", "unit:mx-tam-ssp"]
-        assert session.execute(select(func.count(AlertRow.id))).scalar_one() == 3
+        assert session.execute(select(func.count(AlertRow.id))).scalar_one() == 1
 
 
 def test_a_second_run_changes_nothing(db: Database) -> None:
@@ -237,7 +237,7 @@ def test_a_disposition_is_withdrawn_when_the_entity_changes(db: Database) -> Non
         row = session.execute(select(ResolutionDispositionRow)).scalar_one()
         assert row.withdrawn_at is not None
         assert "changed" in (row.withdrawn_reason or "")
-    assert findings(db, "T-2019") == [("unidentified_end_user", "secretariat_level_end_user", "open")]
+    assert findings(db, "T-2019") == []
 
 
 def test_dispositions_and_decisions_are_checked_and_audited(db: Database) -> None:
@@ -251,14 +251,14 @@ def test_dispositions_and_decisions_are_checked_and_audited(db: Database) -> Non
         service.dispose_finding(session, finding.id, status="confirmed", actor="officer", reason="seen")
         decision = service.decide(
             session,
-            "T-2019",
+            "CLEAN",
             action="suspend",
             actor="officer",
             justification="Criterion 2",
             finding_ids=[finding.id],
         )
         with pytest.raises(Conflict, match="it is suspended"):
-            service.decide(session, "T-2019", action="suspend", actor="officer", justification="again")
+            service.decide(session, "CLEAN", action="suspend", actor="officer", justification="again")
         alert = session.execute(select(AlertRow).where(AlertRow.finding_id == finding.id)).scalar_one()
         service.acknowledge_alert(session, alert.id, actor="officer", decision_id=decision.id)
         with pytest.raises(Conflict):
@@ -271,5 +271,5 @@ def test_dispositions_and_decisions_are_checked_and_audited(db: Database) -> Non
         assert verify_chain(session).ok
         from lantern.licences.service import get_licence
 
-        assert get_licence(session, "T-2019").status is not None
-        assert get_licence(session, "T-2019").status.value == "suspended"  # type: ignore[union-attr]
+        assert get_licence(session, "CLEAN").status is not None
+        assert get_licence(session, "CLEAN").status.value == "suspended"  # type: ignore[union-attr]

@@ -29,6 +29,7 @@ from lantern.review.criteria import counted_since, review_licence
 from lantern.review.model import (
     Criterion,
     Decision,
+    Delivery,
     Finding,
     LicenceFacts,
     Recommendation,
@@ -356,10 +357,35 @@ def test_an_unresolved_sedena_is_recognised_by_name() -> None:
     assert codes(found) == ["reseller_without_final_end_user", "unresolved_end_user"]
 
 
-def test_an_end_user_named_only_at_secretariat_level() -> None:
-    found = review(licence(), {1: resolved("mx-tam-ssp")}, registry())
+def test_an_end_user_named_only_at_secretariat_level_when_items_went_to_a_sub_unit() -> None:
+    res = {1: resolved("mx-tam-ssp")}
+    assert codes(review(licence(), res, registry())) == []
+    delivered = (Delivery(date(2020, 1, 10), "mx-tam-pe", "shipment", "s1", 100),)
+    found = review_licence(
+        LicenceFacts(licence(), res, (), deliveries=delivered), registry(), POLICY, (), AS_OF
+    )
     assert codes(found) == ["secretariat_level_end_user"]
-    assert "2 sub-unit(s)" in only(found, Criterion.UNIDENTIFIED_END_USER)[0].summary
+    assert "Policía Estatal de Tamaulipas" in only(found, Criterion.UNIDENTIFIED_END_USER)[0].summary
+    # Custody of the serials with the named unit itself is no evidence of a lower recipient.
+    own = (Delivery(date(2020, 1, 10), "mx-tam-ssp", "custody", "transfer"),)
+    assert (
+        codes(review_licence(LicenceFacts(licence(), res, (), deliveries=own), registry(), POLICY, (), AS_OF))
+        == []
+    )
+
+
+def test_generic_wording_fails_criterion_2_even_when_a_unit_is_likely() -> None:
+    found = review(
+        licence("Police forces of the State of Tamaulipas"),
+        {1: resolved("mx-tam-pe", score=0.89)},
+        registry(CAMARGO),
+    )
+    assert codes(found) == ["generic_end_user"]
+
+
+def test_a_denied_application_has_no_findings() -> None:
+    lic = licence("GOPES", status=LicenceStatus.DENIED)
+    assert review(lic, {1: resolved("mx-tam-gopes")}, registry(CAMARGO)) == []
 
 
 def test_naming_the_secretariat_and_its_sub_unit_identifies_the_end_user() -> None:
@@ -397,8 +423,14 @@ def test_a_private_party_on_a_watch_list() -> None:
     match = Resolution("entry:demo-list/WL-1", Decision.MATCH, 0.95, ENTRY.name)
     found = only(review(lic, {1: resolved("mx-son-pe"), 2: match}, reg), Criterion.WATCH_LIST)
     assert [(f.code, f.severity) for f in found] == [("watch_list_match", Severity.HIGH)]
-    delisted = registry(list_entries={"demo-list/WL-1": replace(ENTRY, delisted=PartialDate.parse("2020"))})
+    # Listed when the licence was approved (2019-06-01): still a finding after a later delisting.
+    later = registry(list_entries={"demo-list/WL-1": replace(ENTRY, delisted=PartialDate.parse("2020"))})
+    assert len(only(review(lic, {1: resolved("mx-son-pe"), 2: match}, later), Criterion.WATCH_LIST)) == 1
+    # Delisted, or not yet listed, on the day of approval: no finding.
+    delisted = registry(list_entries={"demo-list/WL-1": replace(ENTRY, delisted=PartialDate.parse("2018"))})
     assert only(review(lic, {1: resolved("mx-son-pe"), 2: match}, delisted), Criterion.WATCH_LIST) == []
+    unlisted = registry(list_entries={"demo-list/WL-1": replace(ENTRY, listed=PartialDate.parse("2020"))})
+    assert only(review(lic, {1: resolved("mx-son-pe"), 2: match}, unlisted), Criterion.WATCH_LIST) == []
 
 
 def cat_i(value: str) -> Item:
@@ -443,6 +475,25 @@ def test_commerce_firearms_for_an_implicated_police_unit_fall_in_the_502b_gap() 
     lic = licence("GOPES", items=[semi_0a501("300000")])
     found = review(lic, {1: resolved("mx-tam-gopes")}, registry(CAMARGO))
     assert [f.code for f in only(found, Criterion.CRIME_CONTROL)] == ["police_end_user_implicated"]
+
+
+def test_the_502b_gap_covers_the_guardia_nacional_and_end_uses_that_say_police() -> None:
+    units = dict(UNITS, **{"mx-gn": unit("mx-gn", "Guardia Nacional", UnitKind.NATIONAL_GUARD, None)})
+    gn = allegation("gn-2022", ("mx-gn",), incident="2022", credible=date(2022, 11, 30))
+    reg = Registry.build(units, LINKS, {"mx-gn": [gn]})
+    lic = licence("Guardia Nacional", items=[semi_0a501("300000")])
+    found = review(lic, {1: Resolution("unit:mx-gn", Decision.MATCH, 1.0)}, reg)
+    assert [f.code for f in only(found, Criterion.CRIME_CONTROL)] == ["police_end_user_implicated"]
+    generic = replace(
+        licence("Gobierno de México", items=[semi_0a501("300000")]), end_use="Law enforcement use"
+    )
+    found = review(generic, {1: Resolution(None, Decision.NO_MATCH)}, registry())
+    assert [f.code for f in only(found, Criterion.CRIME_CONTROL)] == ["police_end_user_unidentified"]
+    army = replace(generic, end_use="Army training")
+    assert (
+        only(review(army, {1: Resolution(None, Decision.NO_MATCH)}, registry()), Criterion.CRIME_CONTROL)
+        == []
+    )
 
 
 def test_usml_items_are_not_in_the_502b_gap() -> None:

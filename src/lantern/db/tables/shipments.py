@@ -21,6 +21,12 @@ class ShipmentRow(Base):
     shipment_date: Mapped[date] = mapped_column(Date, index=True)
     aes_itn: Mapped[str | None] = mapped_column(String(40))
     consignee: Mapped[str | None] = mapped_column(Text)
+    # What the review's screening found the consignee text to name (a unit or list entry), if anything.
+    consignee_entity_id: Mapped[str | None] = mapped_column(String(420))
+    consignee_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="SET NULL"), index=True
+    )
+    consignee_score: Mapped[float | None] = mapped_column()
     value: Mapped[Decimal | None] = mapped_column(Money)
     filed_by: Mapped[str | None] = mapped_column(String(200))
     # accepted, held or rejected (lantern.monitoring.model.ShipmentStatus); only rejected ones have a reason.
