@@ -52,7 +52,8 @@ def demo(
     console.print("\n[bold]Demo accounts[/bold] (demo data only; change or disable them before real use):")
     for account in accounts:
         company = f" for {account.company}" if account.company else ""
-        console.print(f"  {account.username:<10} password {account.password:<24} {account.role.value}{company}")
+        role = account.role.value
+        console.print(f"  {account.username:<10} password {account.password:<24} {role}{company}")
     if serve_it:
         from lantern.cli.serve import serve
 
