@@ -86,8 +86,28 @@ def import_command(
         progress=None if json else _Bar(),
         dry_run=dry_run,
     )
+    revetted = None
+    if report.changed and not dry_run:
+        from lantern.review.triggers import change_from_import, revet
+
+        revetted = revet(
+            app.database(),
+            app.settings,
+            change_from_import(report),
+            cause=f"import of {', '.join(p.name for p in paths)}"[:500],
+            actor=app.settings.actor,
+        )
     if json:
-        print_json(report.as_dict())
+        data = report.as_dict()
+        if revetted is not None:
+            data["revetted"] = {
+                "licences": revetted.licences,
+                "new": revetted.new,
+                "changed": revetted.changed,
+                "resolved": revetted.resolved,
+                "alerts": revetted.alerts,
+            }
+        print_json(data)
         return
     table = Table("records", "created", "updated", "unchanged", "rejected shipments")
     for record_kind, counts in report.counts.items():
@@ -102,6 +122,12 @@ def import_command(
         console.print("Dry run: everything checked, nothing stored.")
     elif report.changed == 0:
         console.print("Nothing changed: every record was already stored as it is.")
+    if revetted is not None and revetted.licences:
+        console.print(
+            f"Re-vetted {revetted.licences} licence(s) this import affects: {revetted.new} new, "
+            f"{revetted.changed} changed, {revetted.resolved} resolved finding(s); "
+            f"{len(revetted.alerts)} alert(s) raised (`lantern alerts`)."
+        )
 
 
 def export_command(

@@ -51,6 +51,9 @@ class ImportReport:
     counts: dict[RecordKind, Counts] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # FtM entities of schemata Lantern does not keep
     dry_run: bool = False
+    #: Keys of created or changed records by kind, and the units their allegations name (for re-vetting).
+    changed_keys: dict[RecordKind, set[str]] = field(default_factory=dict)
+    allegation_units: set[str] = field(default_factory=set)
 
     @property
     def changed(self) -> int:
@@ -217,6 +220,8 @@ def _import(
         shown = first_problems(ordered, settings.max_problems)
         stopped = " (reading stopped at the limit)" if run.full else ""
         raise ValidationProblem(f"nothing was imported: {len(run.problems)} problem(s) found{stopped}", shown)
+    report.changed_keys = {kind: set(keys) for kind, keys in ctx.changed.items()}
+    report.allegation_units = set(ctx.allegation_units)
     if report.changed:
         audit.add(
             action="import.run",

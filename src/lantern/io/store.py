@@ -211,6 +211,10 @@ class Context:
     #: Serial keys declared by shipments of this run (so custody events may name them).
     declared_serials: set[SerialKey] = field(default_factory=set)
     writing: bool = True  # False once a problem is found: later records are still checked, not stored
+    #: Keys of the records this run created or changed, by kind, for re-vetting what they affect.
+    changed: dict[RecordKind, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: Units named by allegations this run created or changed (before and after the change).
+    allegation_units: set[str] = field(default_factory=set)
 
 
 def _ready(row: Row) -> tuple[str, Data, str]:
@@ -324,6 +328,11 @@ class KindStore:
         self.counts.updated += 1
 
     def audit(self, verb: str, key: str, before: Data | None, after: Data) -> None:
+        self.ctx.changed[self.kind].add(key)
+        if self.kind is RecordKind.ALLEGATIONS:
+            for data in (before, after):
+                if data is not None:
+                    self.ctx.allegation_units.update(data.get("units") or ())
         entity_type = ENTITY_TYPES[self.kind]
         self.ctx.audit.add(
             action=f"{entity_type}.{verb}",

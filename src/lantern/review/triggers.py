@@ -1,0 +1,229 @@
+"""Continuous re-vetting: after a change to the data, re-resolve and re-review only what it can affect.
+
+A change is described by what it touched:
+- units whose records changed (names, aliases, hierarchy): parties may now resolve differently, and every
+  licence in the changed units' hierarchy is reviewed again;
+- units named by a new or edited allegation: every licence in their hierarchy is reviewed again (their
+  parties resolve as before);
+- list entries that were added or changed: private parties may now match them;
+- licences that were added or changed (parties, items, shipments, custody of their serials).
+
+Finding which parties might now match a changed unit or list entry is screening run backwards: the changed
+entity's names are screened against an index of the distinct party names in the book, cached on disk and
+updated incrementally like the main screening index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lantern.db.engine import Database
+from lantern.db.tables.licences import LicenceRow, PartyRow
+from lantern.db.tables.registry import UnitAliasRow, UnitRow
+from lantern.db.tables.review import ResolutionRow, ReviewJobRow
+from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
+from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.io.records import RecordKind
+from lantern.io.service import ImportReport
+from lantern.review import service
+from lantern.review.resolution import resolve_parties
+from lantern.review.service import Outcome
+from lantern.screening import MATCHER_VERSION, Query, Screener, ScreeningEntity
+from lantern.screening.service import load_screener
+from lantern.settings import Settings
+
+
+@dataclass
+class Change:
+    """What a change touched, by natural key."""
+
+    units: set[str] = field(default_factory=set)  # unit records changed
+    allegation_units: set[str] = field(default_factory=set)  # units named by changed allegations
+    entries: set[str] = field(default_factory=set)  # "list/entry" keys changed
+    licences: set[str] = field(default_factory=set)  # "AGENCY/NUMBER" keys changed
+    shipments: set[str] = field(default_factory=set)  # shipment keys changed
+    custody: set[str] = field(default_factory=set)  # custody event keys changed
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.units, self.allegation_units, self.entries, self.licences, self.shipments, self.custody)
+        )
+
+
+def change_from_import(report: ImportReport) -> Change:
+    keys = report.changed_keys
+    return Change(
+        units=set(keys.get(RecordKind.UNITS, ())),
+        allegation_units=set(report.allegation_units),
+        entries=set(keys.get(RecordKind.LIST_ENTRIES, ())),
+        licences=set(keys.get(RecordKind.LICENCES, ())),
+        shipments=set(keys.get(RecordKind.SHIPMENTS, ())),
+        custody=set(keys.get(RecordKind.CUSTODY, ())),
+    )
+
+
+def review_has_run(session: Session) -> bool:
+    """Re-vetting compares with an earlier review; before the first one there is nothing to compare."""
+    return session.execute(select(func.count(ReviewJobRow.id))).scalar_one() > 0
+
+
+def _licence_ids(session: Session, keys: Iterable[str]) -> set[int]:
+    ids: set[int] = set()
+    for key in keys:
+        agency, _, number = key.partition("/")
+        row = session.execute(
+            select(LicenceRow.id).where(LicenceRow.agency == agency, LicenceRow.number == number)
+        ).scalar_one_or_none()
+        if row is not None:
+            ids.add(row)
+    return ids
+
+
+def _licences_of_shipments_and_custody(session: Session, change: Change) -> set[int]:
+    ids: set[int] = set()
+    if change.shipments:
+        ids |= set(
+            session.execute(
+                select(ShipmentRow.licence_id).where(ShipmentRow.key.in_(change.shipments))
+            ).scalars()
+        )
+    if change.custody:
+        ids |= set(
+            session.execute(
+                select(SerialRow.licence_id)
+                .join(CustodyEventRow, CustodyEventRow.serial_id == SerialRow.id)
+                .where(CustodyEventRow.key.in_(change.custody))
+            ).scalars()
+        )
+    return ids
+
+
+def _resolved_to(session: Session, entity_ids: Iterable[str]) -> set[int]:
+    ids = list(entity_ids)
+    if not ids:
+        return set()
+    return set(
+        session.execute(select(ResolutionRow.licence_id).where(ResolutionRow.entity_id.in_(ids))).scalars()
+    )
+
+
+def entity_names(session: Session, units: Iterable[str], entries: Iterable[str]) -> dict[str, list[str]]:
+    """Every name of the changed units and list entries, by entity id."""
+    names: dict[str, list[str]] = {}
+    unit_keys = list(units)
+    if unit_keys:
+        for key, name, alias in session.execute(
+            select(UnitRow.key, UnitRow.name, UnitAliasRow.name)
+            .outerjoin(UnitAliasRow, UnitAliasRow.unit_id == UnitRow.id)
+            .where(UnitRow.key.in_(unit_keys))
+        ):
+            found = names.setdefault(f"unit:{key}", [name])
+            if alias and alias not in found:
+                found.append(alias)
+    for ref in entries:
+        list_key, _, entry_key = ref.partition("/")
+        row = session.execute(
+            select(ListEntryRow.name, ListEntryRow.aliases)
+            .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+            .where(WatchListRow.key == list_key, ListEntryRow.key == entry_key)
+        ).one_or_none()
+        if row is not None:
+            names[f"entry:{ref}"] = [row[0], *(str(a) for a in row[1] or [])]
+    return names
+
+
+def _name_id(name: str) -> str:
+    return "name:" + hashlib.blake2b(name.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def party_name_screener(database: Database, settings: Settings) -> tuple[Screener, dict[str, str]]:
+    """An index of the distinct party names in the book, for screening backwards. Cached on disk and updated
+    with only the names that are new since it was written."""
+    with database.session() as session:
+        names = sorted(set(session.execute(select(PartyRow.name)).scalars()))
+    by_id = {_name_id(name): name for name in names}
+    entities = [
+        ScreeningEntity(id=entity_id, names=(name,), kind="company") for entity_id, name in by_id.items()
+    ]
+    folder: Path = settings.data_dir / "screening-parties"
+    if Screener.cache_is_current(folder, settings.screening):
+        screener, counts = Screener.load(folder, settings.screening).updated(
+            entities, workers=settings.screening.workers
+        )
+        if counts["analysed"] or counts["removed"]:
+            screener.save(folder)
+    else:
+        screener = Screener.build(entities, settings.screening, workers=settings.screening.workers)
+        screener.save(folder)
+    return screener, by_id
+
+
+def parties_matching(database: Database, settings: Settings, names: dict[str, list[str]]) -> set[int]:
+    """Licences with a party whose name screens as a match or possible match of any of these names."""
+    if not names:
+        return set()
+    screener, by_id = party_name_screener(database, settings)
+    queries = [Query(name=name) for entity_names in names.values() for name in entity_names]
+    matched: set[str] = set()
+    for matches in screener.screen_many(queries, workers=settings.screening.workers, limit=50):
+        matched |= {
+            by_id[m.entity_id] for m in matches if str(m.decision) != "no_match" and m.entity_id in by_id
+        }
+    if not matched:
+        return set()
+    with database.session() as session:
+        found: set[int] = set()
+        batch = sorted(matched)
+        for start in range(0, len(batch), 900):
+            found |= set(
+                session.execute(
+                    select(PartyRow.licence_id).where(PartyRow.name.in_(batch[start : start + 900]))
+                ).scalars()
+            )
+    return found
+
+
+def revet(
+    database: Database,
+    settings: Settings,
+    change: Change,
+    *,
+    cause: str,
+    actor: str,
+    as_of: date | None = None,
+) -> Outcome:
+    """Re-resolve and re-review what a change can affect, raising alerts for findings that are new, changed
+    or resolved. Does nothing before the first review of the book."""
+    if not change:
+        return Outcome()
+    with database.session() as session:
+        if not review_has_run(session):
+            return Outcome()
+        renamed = [f"unit:{k}" for k in change.units] + [f"entry:{k}" for k in change.entries]
+        resolve = _licence_ids(session, change.licences) | _resolved_to(session, renamed)
+        review = set(resolve) | _licences_of_shipments_and_custody(session, change)
+        names = entity_names(session, change.units, change.entries)
+    resolve |= parties_matching(database, settings, names)
+    review |= resolve
+    screener = None
+    if resolve:
+        screener, _report = load_screener(database, settings)
+    with database.transaction() as session:
+        if screener is not None:
+            resolve_parties(session, screener, sorted(resolve), matcher_version=MATCHER_VERSION, actor=actor)
+        return service.review_affected(
+            session,
+            settings.review,
+            unit_keys=change.units | change.allegation_units,
+            licence_ids_=review,
+            cause=cause,
+            as_of=as_of or date.today(),
+            actor=actor,
+        )

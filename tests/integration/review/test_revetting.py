@@ -1,0 +1,136 @@
+"""Continuous re-vetting through the real screening engine: an import that implicates a unit raises alerts
+on exactly the licences in that unit's hierarchy. Every record here is synthetic test data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lantern.db.engine import Database
+from lantern.db.tables.review import AlertRow
+from lantern.io.service import import_files
+from lantern.review.runner import run_review
+from lantern.review.triggers import change_from_import, revet
+from lantern.settings import Settings
+from tests.factories import add_licence, add_unit
+
+
+def _book(db: Database) -> None:
+    with db.transaction() as session:
+        ssp = add_unit(
+            session, "test-ssp", "Secretaría de Seguridad Pública del Estado de Prueba", state="Sonora"
+        )
+        add_unit(
+            session,
+            "test-gope",
+            "Grupo de Operaciones Especiales de Prueba",
+            state="Sonora",
+            parent=ssp,
+            parent_start="2015",
+        )
+        add_unit(
+            session,
+            "test-other",
+            "Policía Municipal de Ejemplo",
+            kind="municipal_police",
+            level="municipal",
+            state="Sinaloa",
+        )
+        add_licence(
+            session,
+            "T-SSP",
+            issue_date=date(2019, 6, 1),
+            end_user="Secretaría de Seguridad Pública del Estado de Prueba",
+        )
+        add_licence(session, "T-OTHER", issue_date=date(2019, 6, 1), end_user="Policía Municipal de Ejemplo")
+
+
+def _write(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_an_imported_allegation_alerts_the_licences_in_the_units_hierarchy(
+    db: Database, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    _book(db)
+    run_review(db, settings, as_of=date(2026, 11, 1))
+    with db.session() as session:
+        before = set(session.execute(select(AlertRow.id)).scalars())
+    sources = _write(tmp_path / "sources.jsonl", [{"id": "test-src", "title": "SYNTHETIC test source"}])
+    allegations = _write(
+        tmp_path / "allegations.jsonl",
+        [
+            {
+                "id": "test-allegation",
+                "units": ["test-gope"],
+                "violations": ["torture"],
+                "start": "2021-01-22",
+                "description": "SYNTHETIC test allegation against a synthetic test unit.",
+                "citations": [{"source": "test-src", "access_point": "p. 1"}],
+                "confidence": "high",
+                "statuses": [{"status": "credible", "date": "2021-02-02"}],
+            }
+        ],
+    )
+    report = import_files(db, [sources, allegations], actor="analyst", settings=settings.imports)
+    change = change_from_import(report)
+    assert change.allegation_units == {"test-gope"}
+    outcome = revet(
+        db, settings, change, cause="allegation test-allegation", actor="analyst", as_of=date(2026, 11, 1)
+    )
+    assert outcome.new == 1
+    with db.session() as session:
+        alerts = session.execute(select(AlertRow).where(AlertRow.id.not_in(before))).scalars().all()
+        assert len(alerts) == 1
+        assert alerts[0].licence.number == "T-SSP"
+        assert (
+            "Grupo de Operaciones Especiales de Prueba, part of Secretaría de Seguridad Pública"
+            in alerts[0].what_changed
+        )
+        assert alerts[0].cause == "allegation test-allegation"
+
+
+def test_a_new_list_entry_is_screened_backwards_against_the_book(db: Database, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    _book(db)
+    run_review(db, settings, as_of=date(2026, 11, 1))
+    lists = _write(
+        tmp_path / "lists.jsonl", [{"id": "test-list", "name": "SYNTHETIC test list", "synthetic": True}]
+    )
+    entries = _write(
+        tmp_path / "list_entries.jsonl",
+        [
+            {
+                "list": "test-list",
+                "id": "E1",
+                "name": "EXAMPLE ARMS, INC.",
+                "type": "company",
+                "listed": "2018",
+            }
+        ],
+    )
+    report = import_files(db, [lists, entries], actor="analyst", settings=settings.imports)
+    outcome = revet(
+        db,
+        settings,
+        change_from_import(report),
+        cause="list update",
+        actor="analyst",
+        as_of=date(2026, 11, 1),
+    )
+    # Both licences' applicant is "Example Arms Inc.": each gets a watch-list finding.
+    assert outcome.licences == 2
+    assert outcome.new == 2
+
+
+def test_nothing_is_revetted_before_the_first_review(db: Database, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    _book(db)
+    from lantern.review.triggers import Change
+
+    assert revet(db, settings, Change(allegation_units={"test-gope"}), cause="x", actor="a").licences == 0
