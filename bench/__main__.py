@@ -4,6 +4,7 @@ python -m bench                  # all, at their default sizes
 python -m bench screening_quality --peer
 python -m bench screening_speed --entities 100000
 python -m bench import_licences --licences 200000 --runs 3
+python -m bench review_book --licences 200000 --backend sqlite
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["screening_quality", "screening_speed", "import_licences"]
+BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book"]
 
 
 def main(argv: list[str] | None = None) -> None:

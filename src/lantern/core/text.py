@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 
@@ -12,6 +13,7 @@ def collapse_spaces(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Lower case, accents removed, spaces collapsed: a key for comparing names as written."""
     decomposed = unicodedata.normalize("NFKD", text)

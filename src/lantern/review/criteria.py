@@ -8,10 +8,11 @@ for, so a review can be re-run for any past day and gives the same answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from lantern.allegations.model import Allegation, AllegationStatus
 from lantern.core.text import fold
@@ -392,11 +393,16 @@ def _deliveries_below(
     return found
 
 
-def _matches_any(name: str, patterns: Iterable[str]) -> str | None:
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _matches_any(name: str, patterns: Sequence[str]) -> str | None:
     folded = fold(name)
-    for pattern in patterns:
-        if re.search(pattern, folded):
-            return pattern
+    for compiled in _compiled(tuple(patterns)):
+        if compiled.search(folded):
+            return compiled.pattern
     return None
 
 

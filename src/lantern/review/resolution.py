@@ -19,7 +19,7 @@ from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
 from lantern.db.tables.shipments import ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
-from lantern.review.matching import Candidate, Verdict, choose, fingerprint
+from lantern.review.matching import Candidate, Verdict, choose, explanation_text, fingerprint
 from lantern.review.model import Decision
 
 
@@ -162,6 +162,77 @@ def shipment_consignees(session: Session, licence_ids: Sequence[int]) -> list[tu
     return [(shipment_id, text) for shipment_id, text in rows if text and text.strip()]
 
 
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """A screening candidate reduced to what a resolution keeps (cheap to hold for a whole book)."""
+
+    entity_id: str
+    name: str
+    score: float
+    decision: str
+    explanation: str
+
+
+ScreenMany = Callable[[list[tuple[str, str | None]]], Sequence[Sequence[Candidate]]]
+
+
+class ScreeningCache:
+    """Every distinct name of a review run screened once, up front, in large parallel batches.
+
+    A book repeats names heavily (SEDENA/DCAM is on most licences), and screening in a few large batches
+    pays the cost of starting worker processes a few times instead of once per review batch.
+    """
+
+    def __init__(self, screen_many: ScreenMany, *, keep: int = 5) -> None:
+        self._screen_many = screen_many
+        self._keep = keep
+        self.results: dict[tuple[str, str | None], tuple[Screened, ...]] = {}
+
+    def fill(
+        self,
+        queries: Sequence[tuple[str, str | None]],
+        *,
+        chunk: int = 5000,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        wanted = [q for q in dict.fromkeys(queries) if q not in self.results]
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            for query, candidates in zip(part, self._screen_many(part), strict=True):
+                self.results[query] = tuple(
+                    Screened(
+                        c.entity_id, c.name, float(c.score), str(c.decision), explanation_text(c.explanation)
+                    )
+                    for c in list(candidates)[: self._keep]
+                )
+            if progress:
+                progress(min(start + chunk, len(wanted)), len(wanted))
+
+    def __call__(self, queries: list[tuple[str, str | None]]) -> list[Sequence[Candidate]]:
+        missing = [q for q in queries if q not in self.results]
+        if missing:
+            self.fill(missing)
+        return [self.results[q] for q in queries]
+
+
+def names_to_screen(session: Session, licence_ids: Sequence[int]) -> list[tuple[str, str | None]]:
+    """The distinct (name, country) pairs a resolution of these licences screens: parties that the data does
+    not resolve, and shipment consignees."""
+    found: dict[tuple[str, str | None], None] = {}
+    for start in range(0, len(licence_ids), 5000):
+        part = licence_ids[start : start + 5000]
+        rows = session.execute(
+            select(PartyRow.name, PartyRow.country).where(
+                PartyRow.licence_id.in_(part), PartyRow.unit_id.is_(None), PartyRow.list_entry_id.is_(None)
+            )
+        )
+        for name, country in rows:
+            found.setdefault((name, country), None)
+        for _, text in shipment_consignees(session, part):
+            found.setdefault((text, "MX"), None)
+    return list(found)
+
+
 @dataclass
 class ResolveStats:
     parties: int = 0
@@ -176,19 +247,24 @@ def resolve_parties(
     *,
     matcher_version: str,
     actor: str,
-    screen_many: Callable[[list[tuple[str, str | None]]], list[Sequence[Candidate]]] | None = None,
+    screen_many: ScreenMany | None = None,
+    only_names: set[str] | None = None,
 ) -> ResolveStats:
-    """Screen and resolve every party of these licences, replacing their current resolutions.
+    """Screen and resolve every party of these licences (or only those written as one of `only_names`),
+    replacing their current resolutions.
 
     Names are screened once however many parties carry them. Analysts' dispositions on a name are applied,
     and withdrawn first when the entity they judged, or the matcher's answer, has changed since.
     """
     stats = ResolveStats()
     parties = party_names(session, licence_ids)
-    stats.parties = len(parties)
-    if not parties:
-        return stats
     consignees = shipment_consignees(session, licence_ids)
+    if only_names is not None:
+        parties = [p for p in parties if p.name in only_names]
+        consignees = [c for c in consignees if c[1] in only_names]
+    stats.parties = len(parties)
+    if not parties and not consignees:
+        return stats
     wanted = {(p.name, p.country) for p in parties if p.data_entity is None}
     wanted |= {(text, "MX") for _, text in consignees}
     queries = sorted(wanted, key=lambda q: (q[0], q[1] or ""))
@@ -219,16 +295,20 @@ def resolve_parties(
         if consignee.entity_id:
             all_entities.add(consignee.entity_id)
     units, entries = _entity_ids(session, all_entities)
-    for shipment_id, consignee in shipment_choices:
-        unit_id = units.get(consignee.entity_id or "") if consignee.decision is Decision.MATCH else None
+    if shipment_choices:
         session.execute(
-            update(ShipmentRow)
-            .where(ShipmentRow.id == shipment_id)
-            .values(
-                consignee_entity_id=consignee.entity_id,
-                consignee_unit_id=unit_id,
-                consignee_score=consignee.score,
-            )
+            update(ShipmentRow),
+            [
+                {
+                    "id": shipment_id,
+                    "consignee_entity_id": consignee.entity_id,
+                    "consignee_unit_id": units.get(consignee.entity_id or "")
+                    if consignee.decision is Decision.MATCH
+                    else None,
+                    "consignee_score": consignee.score,
+                }
+                for shipment_id, consignee in shipment_choices
+            ],
         )
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
     now = datetime.now(UTC)

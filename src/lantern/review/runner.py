@@ -57,6 +57,10 @@ def run_review(
         progress=progress,
         screen_many=screen_names(screener, settings),
     )
+    # Ready the index of party names that list updates are screened backwards against (see triggers).
+    from lantern.review.triggers import party_name_screener
+
+    party_name_screener(database, settings)
     return job_id, outcome
 
 

@@ -15,19 +15,21 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from lantern.allegations.model import Allegation
 from lantern.allegations.service import allegation_from_row
 from lantern.audit.service import record_change
 from lantern.core.dates import parse_partial
 from lantern.db.engine import Database
-from lantern.db.tables.licences import LicenceRow, LicenceStatusRow, PartyRow
+from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
     AllegationPersonRow,
     AllegationRow,
+    AllegationStatusRow,
     AllegationUnitRow,
     CitationRow,
+    UnitParentRow,
     UnitRow,
 )
 from lantern.db.tables.review import (
@@ -41,8 +43,19 @@ from lantern.db.tables.review import (
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
-from lantern.licences.model import LicenceStatus
-from lantern.licences.service import licence_from_row
+from lantern.licences.model import (
+    Agency,
+    Exclusion,
+    ExclusionKind,
+    FireMode,
+    Item,
+    Licence,
+    LicenceKind,
+    LicenceStatus,
+    Party,
+    PartyRole,
+    StatusChange,
+)
 from lantern.review import alerts as alert_text
 from lantern.review.criteria import review_licence
 from lantern.review.model import (
@@ -60,14 +73,21 @@ from lantern.review.model import (
 )
 from lantern.review.places import state_of
 from lantern.review.policy import default_rules, make_policy
-from lantern.review.resolution import NameScreener, resolve_parties
+from lantern.review.resolution import (
+    NameScreener,
+    ScreeningCache,
+    ScreenMany,
+    names_to_screen,
+    resolve_parties,
+)
 from lantern.settings import ReviewSettings
-from lantern.units.hierarchy import ancestors, children_index, descendants
+from lantern.units.hierarchy import ancestors, descendants
 from lantern.units.model import Level, Unit, UnitKind
 from lantern.units.service import parent_map
 from lantern.watchlists.model import EntryType, ListEntry
 
-Progress = Callable[[int, int], None]
+#: Progress of a long run: (phase, done, total).
+Progress = Callable[[str, int, int], None]
 
 
 def policy_from(settings: ReviewSettings) -> ReviewPolicy:
@@ -159,6 +179,36 @@ def load_registry(session: Session) -> Registry:
     )
 
 
+def registry_stamp(session: Session) -> tuple[Any, ...]:
+    """Changes whenever a unit, a parent link, an allegation or its status changes: cheap indexed
+    aggregates, so a long-running process can keep the registry loaded between re-vettings."""
+    stamp: list[Any] = []
+    for table in (UnitRow, AllegationRow):
+        stamp.extend(
+            session.execute(
+                select(func.count(table.id), func.max(table.id), func.max(table.updated_at))
+            ).one()
+        )
+    for link in (UnitParentRow, AllegationStatusRow, AllegationUnitRow):
+        stamp.extend(session.execute(select(func.count(link.id), func.max(link.id))).one())
+    return tuple(stamp)
+
+
+_REGISTRIES: dict[tuple[Any, ...], Registry] = {}
+
+
+def cached_registry(session: Session) -> Registry:
+    """The registry, loaded once per process for as long as its stamp is unchanged. Standing violations are
+    read fresh each time (they are few and change with violation cases)."""
+    bind = session.get_bind()
+    key = (str(bind.engine.url), id(bind.engine), *registry_stamp(session))
+    registry = _REGISTRIES.get(key)
+    if registry is None:
+        _REGISTRIES.clear()
+        registry = _REGISTRIES[key] = load_registry(session)
+    return replace(registry, standing_violations=standing_violations(session))
+
+
 def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, list[ShipmentFact]]:
     """Shipments per licence as the criteria read them: when, how many items, what value, to whom, where."""
     quantities = (
@@ -241,53 +291,200 @@ def deliveries(
     return dict(out)
 
 
+@dataclass(frozen=True, slots=True)
+class LicenceRef:
+    """What storing findings needs to know of a licence."""
+
+    id: int
+    issue_date: date | None
+    key: str
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def load_licences(
+    session: Session, licence_ids: Sequence[int]
+) -> dict[int, tuple[Licence, list[int], str | None]]:
+    """Licences as domain objects, with their party row ids in order and their consignee statement, read
+    with one query per table (no ORM objects: a full review reads a million parties)."""
+    ids = list(licence_ids)
+    head = session.execute(
+        select(
+            LicenceRow.id,
+            LicenceRow.agency,
+            LicenceRow.number,
+            LicenceRow.kind,
+            LicenceRow.destination_country,
+            LicenceRow.end_use,
+            LicenceRow.issue_date,
+            LicenceRow.expiry_date,
+            LicenceRow.total_value,
+            LicenceRow.cn_reference,
+            LicenceRow.proviso_text,
+            LicenceRow.consignee_statement,
+            LicenceRow.synthetic,
+            LicenceRow.notes,
+        ).where(LicenceRow.id.in_(ids))
+    ).all()
+    parties: dict[int, list[tuple[int, Party]]] = defaultdict(list)
+    unit = UnitRow.__table__.alias("party_unit")
+    for party_id, licence_id, role, name, country, address, unit_key, entry_key, list_key in session.execute(
+        select(
+            PartyRow.id,
+            PartyRow.licence_id,
+            PartyRow.role,
+            PartyRow.name,
+            PartyRow.country,
+            PartyRow.address,
+            unit.c.key,
+            ListEntryRow.key,
+            WatchListRow.key,
+        )
+        .outerjoin(unit, unit.c.id == PartyRow.unit_id)
+        .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
+        .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+        .where(PartyRow.licence_id.in_(ids))
+        .order_by(PartyRow.licence_id, PartyRow.position)
+    ):
+        parties[licence_id].append(
+            (
+                party_id,
+                Party(
+                    PartyRole(role),
+                    name,
+                    country,
+                    address,
+                    unit_key,
+                    f"{list_key}/{entry_key}" if entry_key else None,
+                ),
+            )
+        )
+    items: dict[int, list[Item]] = defaultdict(list)
+    for row in session.execute(
+        select(ItemRow).where(ItemRow.licence_id.in_(ids)).order_by(ItemRow.licence_id, ItemRow.line)
+    ).scalars():
+        items[row.licence_id].append(
+            Item(
+                line=row.line,
+                description=row.description,
+                quantity=row.quantity,
+                usml_category=row.usml_category,
+                eccn=row.eccn,
+                fire_mode=FireMode(row.fire_mode),
+                manufacturer=row.manufacturer,
+                model=row.model,
+                calibre=row.calibre,
+                unit_value=row.unit_value,
+                total_value=row.total_value,
+            )
+        )
+    exclusions: dict[int, list[Exclusion]] = defaultdict(list)
+    for licence_id, kind, excluded, text_ in session.execute(
+        select(ExclusionRow.licence_id, ExclusionRow.kind, ExclusionRow.value, ExclusionRow.text)
+        .where(ExclusionRow.licence_id.in_(ids))
+        .order_by(ExclusionRow.licence_id, ExclusionRow.position)
+    ):
+        exclusions[licence_id].append(Exclusion(ExclusionKind(kind), excluded, text_))
+    statuses: dict[int, list[StatusChange]] = defaultdict(list)
+    for licence_id, status, changed_at, actor, reason in session.execute(
+        select(
+            LicenceStatusRow.licence_id,
+            LicenceStatusRow.status,
+            LicenceStatusRow.changed_at,
+            LicenceStatusRow.actor,
+            LicenceStatusRow.reason,
+        )
+        .where(LicenceStatusRow.licence_id.in_(ids))
+        .order_by(LicenceStatusRow.licence_id, LicenceStatusRow.position)
+    ):
+        statuses[licence_id].append(StatusChange(LicenceStatus(status), _utc(changed_at), actor, reason))
+    out = {}
+    for (
+        licence_id,
+        agency,
+        number,
+        kind,
+        country,
+        end_use,
+        issue,
+        expiry,
+        value,
+        cn,
+        provisos,
+        statement,
+        synthetic,
+        notes,
+    ) in head:
+        licence = Licence(
+            agency=Agency(agency),
+            number=number,
+            kind=LicenceKind(kind),
+            destination_country=country,
+            end_use=end_use,
+            issue_date=issue,
+            expiry_date=expiry,
+            total_value=value,
+            cn_reference=cn,
+            proviso_text=provisos,
+            consignee_statement=statement,
+            exclusions=tuple(exclusions.get(licence_id, ())),
+            status_history=tuple(statuses.get(licence_id, ())),
+            parties=tuple(p for _, p in parties.get(licence_id, ())),
+            items=tuple(items.get(licence_id, ())),
+            synthetic=synthetic,
+            notes=notes,
+        )
+        out[licence_id] = (licence, [pid for pid, _ in parties.get(licence_id, ())], statement)
+    return out
+
+
 def load_facts(
     session: Session, licence_ids: Sequence[int]
-) -> tuple[list[tuple[LicenceRow, LicenceFacts]], set[int]]:
+) -> tuple[list[tuple[LicenceRef, LicenceFacts]], set[int]]:
     """Facts for each licence, and the list entries their resolutions point at."""
-    rows = session.execute(
-        select(LicenceRow)
-        .where(LicenceRow.id.in_(licence_ids))
-        .order_by(LicenceRow.id)
-        .options(
-            selectinload(LicenceRow.parties).selectinload(PartyRow.unit),
-            selectinload(LicenceRow.parties)
-            .selectinload(PartyRow.list_entry)
-            .selectinload(ListEntryRow.watch_list),
-            selectinload(LicenceRow.items),
-            selectinload(LicenceRow.exclusions),
-            selectinload(LicenceRow.status_history),
-        )
-    ).scalars()
+    licences = load_licences(session, licence_ids)
     resolutions: dict[int, Resolution] = {}
     entry_ids: set[int] = set()
-    for res in session.execute(
-        select(ResolutionRow).where(ResolutionRow.licence_id.in_(licence_ids))
-    ).scalars():
-        resolutions[res.party_id] = Resolution(
-            entity_id=res.entity_id,
-            decision=Decision(res.decision),
-            score=res.score,
-            matched_name=res.matched_name,
-            why=res.why or "",
-            source=res.source,
-            candidates=tuple((c[0], c[1]) for c in res.candidates),
+    for party_id, entity_id, decision, score, matched, why, source, candidates, entry_id in session.execute(
+        select(
+            ResolutionRow.party_id,
+            ResolutionRow.entity_id,
+            ResolutionRow.decision,
+            ResolutionRow.score,
+            ResolutionRow.matched_name,
+            ResolutionRow.why,
+            ResolutionRow.source,
+            ResolutionRow.candidates,
+            ResolutionRow.list_entry_id,
+        ).where(ResolutionRow.licence_id.in_(licence_ids))
+    ):
+        resolutions[party_id] = Resolution(
+            entity_id=entity_id,
+            decision=Decision(decision),
+            score=score,
+            matched_name=matched,
+            why=why or "",
+            source=source,
+            candidates=tuple((c[0], c[1]) for c in candidates or ()),
         )
-        if res.list_entry_id:
-            entry_ids.add(res.list_entry_id)
+        if entry_id:
+            entry_ids.add(entry_id)
     shipments = shipment_facts(session, licence_ids)
     delivered = deliveries(session, licence_ids, shipments)
     out = []
-    for row in rows:
-        by_index = {i: resolutions[p.id] for i, p in enumerate(row.parties) if p.id in resolutions}
+    for licence_id in sorted(licences):
+        licence, party_ids, statement = licences[licence_id]
+        by_index = {i: resolutions[pid] for i, pid in enumerate(party_ids) if pid in resolutions}
         facts = LicenceFacts(
-            licence=licence_from_row(row),
+            licence=licence,
             resolutions=by_index,
-            shipments=tuple(shipments.get(row.id, ())),
-            consignee_statement=bool(row.consignee_statement),
-            deliveries=tuple(delivered.get(row.id, ())),
+            shipments=tuple(shipments.get(licence_id, ())),
+            consignee_statement=bool(statement),
+            deliveries=tuple(delivered.get(licence_id, ())),
         )
-        out.append((row, facts))
+        out.append((LicenceRef(licence_id, licence.issue_date, licence.key), facts))
     return out, entry_ids
 
 
@@ -330,9 +527,9 @@ def _finding_values(finding: Finding, as_of: date) -> dict[str, Any]:
     }
 
 
-def _stored_content(row: FindingRow) -> dict[str, Any]:
+def _stored_content(row: FindingRow, licence_key: str) -> dict[str, Any]:
     return {
-        "licence": f"{row.licence.agency}/{row.licence.number}" if row.licence else "",
+        "licence": licence_key,
         "criterion": row.criterion,
         "code": row.code,
         "subject": row.subject,
@@ -349,23 +546,36 @@ def _stored_content(row: FindingRow) -> dict[str, Any]:
 
 def apply_findings(
     session: Session,
-    licence: LicenceRow,
+    licence: LicenceRef,
     findings: Sequence[Finding],
     *,
     as_of: date,
     cause: str,
     unit_names: dict[str, str],
     now: datetime,
+    existing: dict[str, FindingRow] | None = None,
+    pending: list[tuple[FindingRow, int, str, str]] | None = None,
 ) -> Outcome:
     """Store this licence's findings: insert new ones, update changed ones, resolve vanished ones, and raise
-    an alert for each of those three."""
+    an alert for each of those three.
+
+    `existing` (the licence's stored findings by fingerprint) saves a query when the caller loaded them for
+    a whole batch; with `pending`, the alerts are left there for the caller to raise in one flush
+    (`raise_alerts`).
+    """
     outcome = Outcome(licences=1)
-    existing = {
-        row.fingerprint: row
-        for row in session.execute(select(FindingRow).where(FindingRow.licence_id == licence.id)).scalars()
-    }
+    own = pending is None
+    if pending is None:
+        pending = []
+    if existing is None:
+        existing = {
+            row.fingerprint: row
+            for row in session.execute(
+                select(FindingRow).where(FindingRow.licence_id == licence.id)
+            ).scalars()
+        }
     year = licence.issue_date.year if licence.issue_date else None
-    pending: list[tuple[FindingRow, str, str]] = []
+    key = licence.key
     seen = set()
     for finding in findings:
         seen.add(finding.fingerprint)
@@ -381,52 +591,62 @@ def apply_findings(
             )
             session.add(row)
             outcome.new += 1
-            pending.append((row, "new", alert_text.what_changed("new", finding, None, unit_names, year)))
+            line = alert_text.what_changed("new", finding, None, unit_names, year)
+            pending.append((row, licence.id, "new", line))
         elif row.resolved_at is not None:
-            for key, value in _finding_values(finding, as_of).items():
-                setattr(row, key, value)
+            for name, value in _finding_values(finding, as_of).items():
+                setattr(row, name, value)
             row.resolved_at = None
             row.status = FindingStatus.OPEN.value
             row.last_changed_at = now
             outcome.new += 1
-            pending.append((row, "new", alert_text.what_changed("new", finding, None, unit_names, year)))
+            line = alert_text.what_changed("new", finding, None, unit_names, year)
+            pending.append((row, licence.id, "new", line))
         elif row.content_hash != finding.content_hash:
-            previous = _stored_content(row)
-            for key, value in _finding_values(finding, as_of).items():
-                setattr(row, key, value)
+            previous = _stored_content(row, key)
+            for name, value in _finding_values(finding, as_of).items():
+                setattr(row, name, value)
             row.last_changed_at = now
             outcome.changed += 1
-            pending.append(
-                (row, "changed", alert_text.what_changed("changed", finding, previous, unit_names, year))
-            )
+            line = alert_text.what_changed("changed", finding, previous, unit_names, year)
+            pending.append((row, licence.id, "changed", line))
     for fingerprint, row in existing.items():
         if fingerprint in seen or row.resolved_at is not None:
             continue
-        previous = _stored_content(row)
+        previous = _stored_content(row, key)
         row.resolved_at = now
         row.status = FindingStatus.RESOLVED.value
         row.last_changed_at = now
         outcome.resolved += 1
-        pending.append(
-            (row, "resolved", alert_text.what_changed("resolved", None, previous, unit_names, year))
-        )
-    if pending:
-        session.flush()
-        raised = [
-            AlertRow(
-                finding_id=row.id,
-                licence_id=licence.id,
-                kind=kind,
-                what_changed=line,
-                cause=cause,
-                created_at=now,
-            )
-            for row, kind, line in pending
-        ]
-        session.add_all(raised)
-        session.flush()
-        outcome.alerts.extend(a.id for a in raised)
+        line = alert_text.what_changed("resolved", None, previous, unit_names, year)
+        pending.append((row, licence.id, "resolved", line))
+    if own:
+        outcome.alerts.extend(raise_alerts(session, pending, cause=cause, now=now))
     return outcome
+
+
+def raise_alerts(
+    session: Session, pending: Sequence[tuple[FindingRow, int, str, str]], *, cause: str, now: datetime
+) -> list[int]:
+    """Store the alerts for findings that are new, changed or resolved: one flush for the findings, one for
+    the alerts."""
+    if not pending:
+        return []
+    session.flush()
+    raised = [
+        AlertRow(
+            finding_id=row.id,
+            licence_id=licence_id,
+            kind=kind,
+            what_changed=line,
+            cause=cause,
+            created_at=now,
+        )
+        for row, licence_id, kind, line in pending
+    ]
+    session.add_all(raised)
+    session.flush()
+    return [a.id for a in raised]
 
 
 @dataclass
@@ -441,7 +661,7 @@ class ReviewContext:
 
     @classmethod
     def load(cls, session: Session, settings: ReviewSettings, as_of: date) -> ReviewContext:
-        registry = load_registry(session)
+        registry = cached_registry(session)
         return cls(
             registry=registry,
             policy=policy_from(settings),
@@ -467,6 +687,14 @@ def review_batch(
         entries = dict(registry.list_entries)
         entries.update(load_entries(session, entry_ids))
         registry = replace(registry, list_entries=entries)
+    stored: dict[int, dict[str, FindingRow]] = defaultdict(dict)
+    # Evidence is read only for the few findings that changed (their previous content goes into the alert).
+    query = (
+        select(FindingRow).where(FindingRow.licence_id.in_(licence_ids)).options(defer(FindingRow.evidence))
+    )
+    for finding_row in session.execute(query).scalars():
+        stored[finding_row.licence_id][finding_row.fingerprint] = finding_row
+    pending: list[tuple[FindingRow, int, str, str]] = []
     for row, licence_facts in facts:
         findings = review_licence(licence_facts, registry, context.policy, context.rules, context.as_of)
         outcome.add(
@@ -478,8 +706,11 @@ def review_batch(
                 cause=cause,
                 unit_names=context.unit_names,
                 now=now,
+                existing=stored.get(row.id, {}),
+                pending=pending,
             )
         )
+    outcome.alerts.extend(raise_alerts(session, pending, cause=cause, now=now))
     return outcome
 
 
@@ -520,9 +751,12 @@ def run_job(
     matcher_version: str,
     actor: str,
     progress: Progress | None = None,
-    screen_many: Callable[[list[tuple[str, str | None]]], list[Any]] | None = None,
+    screen_many: ScreenMany | None = None,
 ) -> Outcome:
-    """Run (or resume) a review job from its checkpoint, one committed batch at a time."""
+    """Run (or resume) a review job from its checkpoint, one committed batch at a time.
+
+    With `screen_many`, every distinct name the run resolves is screened first, in large batches.
+    """
     with db.transaction() as session:
         job = session.get(ReviewJobRow, job_id)
         if job is None:
@@ -543,19 +777,29 @@ def run_job(
         done, total = job.done, job.total
         context = ReviewContext.load(session, settings, as_of)
     outcome = Outcome()
+    resolving = screener is not None and params.get("resolve", True)
+    cache = None
+    if resolving and screen_many is not None:
+        cache = ScreeningCache(screen_many)
+        with db.session() as session:
+            names = names_to_screen(session, ids)
+        if progress:
+            progress("screening names", 0, len(names))
+        cache.fill(names, progress=(lambda d, t: progress("screening names", d, t)) if progress else None)
     if progress:
-        progress(done, total)
+        progress("reviewing licences", done, total)
     try:
         for batch in _chunks(ids, settings.batch_size):
             with db.transaction() as session:
-                if screener is not None and params.get("resolve", True):
+                if resolving:
+                    assert screener is not None
                     resolve_parties(
                         session,
                         screener,
                         batch,
                         matcher_version=matcher_version,
                         actor=actor,
-                        screen_many=screen_many,
+                        screen_many=cache,
                     )
                 batch_outcome = review_batch(
                     session, context, batch, cause=params.get("cause", "full review")
@@ -582,7 +826,7 @@ def run_job(
                         },
                     )
             if progress:
-                progress(done, total)
+                progress("reviewing licences", done, total)
     except BaseException:
         with db.transaction() as session:
             job = session.get(ReviewJobRow, job_id)
@@ -605,19 +849,6 @@ def resumable_job(session: Session) -> ReviewJobRow | None:
         .order_by(ReviewJobRow.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-
-
-def unit_closure(session: Session, unit_keys: Iterable[str]) -> set[str]:
-    """The units a change to these units can affect: themselves, every ancestor and every descendant, at
-    any date (the criteria then read the hierarchy as it stood on each licence's dates)."""
-    links = parent_map(session)
-    children = children_index(links)
-    closure: set[str] = set()
-    for key in unit_keys:
-        closure.add(key)
-        closure.update(ancestors(key, links, None))
-        closure.update(descendants(key, children, None))
-    return closure
 
 
 def licences_for_units(session: Session, unit_keys: Iterable[str]) -> list[int]:
@@ -648,11 +879,17 @@ def review_affected(
     hierarchy, plus any licences named directly. Runs inside the caller's transaction."""
     ids = set(licence_ids_)
     keys = set(unit_keys)
+    context = context or ReviewContext.load(session, settings, as_of)
     if keys:
-        ids.update(licences_for_units(session, unit_closure(session, keys)))
+        registry = context.registry
+        closure: set[str] = set()
+        for key in keys:
+            closure.add(key)
+            closure.update(ancestors(key, registry.parent_links, None))
+            closure.update(descendants(key, registry.children, None))
+        ids.update(licences_for_units(session, closure))
     if not ids:
         return Outcome()
-    context = context or ReviewContext.load(session, settings, as_of)
     outcome = review_batch(session, context, sorted(ids), cause=cause)
     if outcome.new or outcome.changed or outcome.resolved:
         record_change(

@@ -34,6 +34,7 @@ from lantern.io.records import RecordKind
 from lantern.io.service import ImportReport
 from lantern.review import service
 from lantern.review.resolution import resolve_parties
+from lantern.review.runner import screen_names
 from lantern.review.service import Outcome
 from lantern.screening import MATCHER_VERSION, Query, Screener, ScreeningEntity
 from lantern.screening.service import load_screener
@@ -165,8 +166,8 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
     return screener, by_id
 
 
-def parties_matching(database: Database, settings: Settings, names: dict[str, list[str]]) -> set[int]:
-    """Licences with a party whose name screens as a match or possible match of any of these names."""
+def parties_matching(database: Database, settings: Settings, names: dict[str, list[str]]) -> set[str]:
+    """Party names in the book that screen as a match or possible match of any of these names."""
     if not names:
         return set()
     screener, by_id = party_name_screener(database, settings)
@@ -176,18 +177,31 @@ def parties_matching(database: Database, settings: Settings, names: dict[str, li
         matched |= {
             by_id[m.entity_id] for m in matches if str(m.decision) != "no_match" and m.entity_id in by_id
         }
-    if not matched:
-        return set()
-    with database.session() as session:
-        found: set[int] = set()
-        batch = sorted(matched)
-        for start in range(0, len(batch), 900):
-            found |= set(
-                session.execute(
-                    select(PartyRow.licence_id).where(PartyRow.name.in_(batch[start : start + 900]))
-                ).scalars()
-            )
+    return matched
+
+
+def licences_naming(session: Session, names: Iterable[str]) -> set[int]:
+    """Licences with a party, or a shipment consignee, written as one of these names."""
+    batch = sorted(set(names))
+    found: set[int] = set()
+    for start in range(0, len(batch), 900):
+        part = batch[start : start + 900]
+        found |= set(session.execute(select(PartyRow.licence_id).where(PartyRow.name.in_(part))).scalars())
+        found |= set(
+            session.execute(select(ShipmentRow.licence_id).where(ShipmentRow.consignee.in_(part))).scalars()
+        )
     return found
+
+
+def names_resolved_to(session: Session, entity_ids: Iterable[str]) -> set[str]:
+    ids = list(entity_ids)
+    if not ids:
+        return set()
+    parties = select(PartyRow.name).join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
+    found: set[str | None] = set(session.execute(parties.where(ResolutionRow.entity_id.in_(ids))).scalars())
+    consignees = select(ShipmentRow.consignee).where(ShipmentRow.consignee_entity_id.in_(ids))
+    found |= set(session.execute(consignees).scalars())
+    return {name for name in found if name}
 
 
 def revet(
@@ -207,17 +221,40 @@ def revet(
         if not review_has_run(session):
             return Outcome()
         renamed = [f"unit:{k}" for k in change.units] + [f"entry:{k}" for k in change.entries]
-        resolve = _licence_ids(session, change.licences) | _resolved_to(session, renamed)
-        review = set(resolve) | _licences_of_shipments_and_custody(session, change)
-        names = entity_names(session, change.units, change.entries)
-    resolve |= parties_matching(database, settings, names)
-    review |= resolve
+        # New or edited licences: every party is resolved again. Changed units and list entries: only the
+        # parties (and consignees) written like them, or resolved to them before.
+        whole = _licence_ids(session, change.licences)
+        names = names_resolved_to(session, renamed)
+        entity_name_lists = entity_names(session, change.units, change.entries)
+    names |= parties_matching(database, settings, entity_name_lists)
+    with database.session() as session:
+        partly = licences_naming(session, names) - whole if names else set()
+        review = whole | partly | _licences_of_shipments_and_custody(session, change)
     screener = None
-    if resolve:
+    if whole or partly:
         screener, _report = load_screener(database, settings)
     with database.transaction() as session:
         if screener is not None:
-            resolve_parties(session, screener, sorted(resolve), matcher_version=MATCHER_VERSION, actor=actor)
+            screen_many = screen_names(screener, settings)
+            if whole:
+                resolve_parties(
+                    session,
+                    screener,
+                    sorted(whole),
+                    matcher_version=MATCHER_VERSION,
+                    actor=actor,
+                    screen_many=screen_many,
+                )
+            if partly:
+                resolve_parties(
+                    session,
+                    screener,
+                    sorted(partly),
+                    matcher_version=MATCHER_VERSION,
+                    actor=actor,
+                    screen_many=screen_many,
+                    only_names=names,
+                )
         return service.review_affected(
             session,
             settings.review,
