@@ -19,6 +19,7 @@ from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
 from lantern.db.tables.shipments import ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
+from lantern.licences.service import party_rows
 from lantern.review.matching import Candidate, Verdict, choose, explanation_text, fingerprint
 from lantern.review.model import Decision
 
@@ -98,30 +99,19 @@ def entity_fingerprints(session: Session, entity_ids: Iterable[str]) -> dict[str
 
 
 def party_names(session: Session, licence_ids: Sequence[int]) -> list[PartyName]:
-    unit = UnitRow.__table__.alias("data_unit")
-    rows = session.execute(
-        select(
-            PartyRow.id,
-            PartyRow.licence_id,
-            PartyRow.role,
-            PartyRow.name,
-            PartyRow.country,
-            unit.c.key,
-            ListEntryRow.key,
-            WatchListRow.key,
-        )
-        .outerjoin(unit, unit.c.id == PartyRow.unit_id)
-        .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
-        .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
-        .where(PartyRow.licence_id.in_(licence_ids))
-        .order_by(PartyRow.licence_id, PartyRow.position)
-    )
     out = []
-    for party_id, licence_id, role, name, country, unit_key, entry_key, list_key in rows:
+    for fields in party_rows(session, licence_ids):
+        party = fields.party
         data_entity = (
-            f"unit:{unit_key}" if unit_key else (f"entry:{list_key}/{entry_key}" if entry_key else None)
+            f"unit:{party.unit_key}"
+            if party.unit_key
+            else (f"entry:{party.list_entry_key}" if party.list_entry_key else None)
         )
-        out.append(PartyName(party_id, licence_id, role, name, country, data_entity))
+        out.append(
+            PartyName(
+                fields.party_id, fields.licence_id, party.role.value, party.name, party.country, data_entity
+            )
+        )
     return out
 
 

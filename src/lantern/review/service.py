@@ -22,7 +22,7 @@ from lantern.allegations.service import allegation_from_row
 from lantern.audit.service import record_change
 from lantern.core.dates import parse_partial
 from lantern.db.engine import Database
-from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
+from lantern.db.tables.licences import LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
     AllegationPersonRow,
     AllegationRow,
@@ -44,18 +44,9 @@ from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLine
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
 from lantern.licences.model import (
-    Agency,
-    Exclusion,
-    ExclusionKind,
-    FireMode,
-    Item,
-    Licence,
-    LicenceKind,
     LicenceStatus,
-    Party,
-    PartyRole,
-    StatusChange,
 )
+from lantern.licences.service import load_licences
 from lantern.review import alerts as alert_text
 from lantern.review.criteria import review_licence
 from lantern.review.model import (
@@ -298,146 +289,6 @@ class LicenceRef:
     id: int
     issue_date: date | None
     key: str
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def load_licences(
-    session: Session, licence_ids: Sequence[int]
-) -> dict[int, tuple[Licence, list[int], str | None]]:
-    """Licences as domain objects, with their party row ids in order and their consignee statement, read
-    with one query per table (no ORM objects: a full review reads a million parties)."""
-    ids = list(licence_ids)
-    head = session.execute(
-        select(
-            LicenceRow.id,
-            LicenceRow.agency,
-            LicenceRow.number,
-            LicenceRow.kind,
-            LicenceRow.destination_country,
-            LicenceRow.end_use,
-            LicenceRow.issue_date,
-            LicenceRow.expiry_date,
-            LicenceRow.total_value,
-            LicenceRow.cn_reference,
-            LicenceRow.proviso_text,
-            LicenceRow.consignee_statement,
-            LicenceRow.synthetic,
-            LicenceRow.notes,
-        ).where(LicenceRow.id.in_(ids))
-    ).all()
-    parties: dict[int, list[tuple[int, Party]]] = defaultdict(list)
-    unit = UnitRow.__table__.alias("party_unit")
-    for party_id, licence_id, role, name, country, address, unit_key, entry_key, list_key in session.execute(
-        select(
-            PartyRow.id,
-            PartyRow.licence_id,
-            PartyRow.role,
-            PartyRow.name,
-            PartyRow.country,
-            PartyRow.address,
-            unit.c.key,
-            ListEntryRow.key,
-            WatchListRow.key,
-        )
-        .outerjoin(unit, unit.c.id == PartyRow.unit_id)
-        .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
-        .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
-        .where(PartyRow.licence_id.in_(ids))
-        .order_by(PartyRow.licence_id, PartyRow.position)
-    ):
-        parties[licence_id].append(
-            (
-                party_id,
-                Party(
-                    PartyRole(role),
-                    name,
-                    country,
-                    address,
-                    unit_key,
-                    f"{list_key}/{entry_key}" if entry_key else None,
-                ),
-            )
-        )
-    items: dict[int, list[Item]] = defaultdict(list)
-    for row in session.execute(
-        select(ItemRow).where(ItemRow.licence_id.in_(ids)).order_by(ItemRow.licence_id, ItemRow.line)
-    ).scalars():
-        items[row.licence_id].append(
-            Item(
-                line=row.line,
-                description=row.description,
-                quantity=row.quantity,
-                usml_category=row.usml_category,
-                eccn=row.eccn,
-                fire_mode=FireMode(row.fire_mode),
-                manufacturer=row.manufacturer,
-                model=row.model,
-                calibre=row.calibre,
-                unit_value=row.unit_value,
-                total_value=row.total_value,
-            )
-        )
-    exclusions: dict[int, list[Exclusion]] = defaultdict(list)
-    for licence_id, kind, excluded, text_ in session.execute(
-        select(ExclusionRow.licence_id, ExclusionRow.kind, ExclusionRow.value, ExclusionRow.text)
-        .where(ExclusionRow.licence_id.in_(ids))
-        .order_by(ExclusionRow.licence_id, ExclusionRow.position)
-    ):
-        exclusions[licence_id].append(Exclusion(ExclusionKind(kind), excluded, text_))
-    statuses: dict[int, list[StatusChange]] = defaultdict(list)
-    for licence_id, status, changed_at, actor, reason in session.execute(
-        select(
-            LicenceStatusRow.licence_id,
-            LicenceStatusRow.status,
-            LicenceStatusRow.changed_at,
-            LicenceStatusRow.actor,
-            LicenceStatusRow.reason,
-        )
-        .where(LicenceStatusRow.licence_id.in_(ids))
-        .order_by(LicenceStatusRow.licence_id, LicenceStatusRow.position)
-    ):
-        statuses[licence_id].append(StatusChange(LicenceStatus(status), _utc(changed_at), actor, reason))
-    out = {}
-    for (
-        licence_id,
-        agency,
-        number,
-        kind,
-        country,
-        end_use,
-        issue,
-        expiry,
-        value,
-        cn,
-        provisos,
-        statement,
-        synthetic,
-        notes,
-    ) in head:
-        licence = Licence(
-            agency=Agency(agency),
-            number=number,
-            kind=LicenceKind(kind),
-            destination_country=country,
-            end_use=end_use,
-            issue_date=issue,
-            expiry_date=expiry,
-            total_value=value,
-            cn_reference=cn,
-            proviso_text=provisos,
-            consignee_statement=statement,
-            exclusions=tuple(exclusions.get(licence_id, ())),
-            status_history=tuple(statuses.get(licence_id, ())),
-            parties=tuple(p for _, p in parties.get(licence_id, ())),
-            items=tuple(items.get(licence_id, ())),
-            synthetic=synthetic,
-            notes=notes,
-        )
-        out[licence_id] = (licence, [pid for pid, _ in parties.get(licence_id, ())], statement)
-    return out
 
 
 def load_facts(
