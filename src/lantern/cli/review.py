@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from lantern.cli.common import console, err_console, print_json, state
-from lantern.db.tables.review import AlertRow, FindingRow, ReviewJobRow
+from lantern.db.tables.review import AlertRow, FindingRow, ResolutionRow, ReviewJobRow
 from lantern.review import service
 
 review_app = typer.Typer(help="The licence review: the letter's criteria applied to every licence.")
@@ -230,19 +230,13 @@ def alerts(
     if json:
         print_json(data)
         return
-    table = Table(
-        "alert", "licence", "kind", "what changed", "cause", "acknowledged", title=f"{len(data)} alert(s)"
-    )
+    console.print(f"[bold]{len(data)} alert(s)[/bold], newest first")
     for a in data:
-        table.add_row(
-            str(a["id"]),
-            a["licence"],
-            a["kind"],
-            a["what_changed"],
-            a["cause"] or "",
-            a["acknowledged_by"] or "",
-        )
-    console.print(table)
+        done = f" — acknowledged by {a['acknowledged_by']}" if a["acknowledged_by"] else ""
+        console.print(f"#{a['id']} {a['licence']} ({a['created_at'][:10]}){done}", markup=False)
+        console.print(f"   {a['what_changed']}", markup=False, highlight=False)
+        if a["cause"]:
+            console.print(f"   cause: {a['cause']}", markup=False, highlight=False)
 
 
 @alerts_app.command("ack")
@@ -433,3 +427,122 @@ def worker(ctx: typer.Context) -> None:
     app_state = state(ctx)
     console.print(f"Worker on the {app_state.settings.jobs.backend} queue; Ctrl-C stops it.")
     job_queue(app_state.settings).run_worker()
+
+
+resolutions_app = typer.Typer(help="How each party of a licence was resolved, and analysts' dispositions.")
+
+
+@resolutions_app.command("show")
+def show_resolutions(
+    ctx: typer.Context,
+    licence: str = typer.Argument(..., help="Licence number or AGENCY/NUMBER."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Each party of a licence as written, what it resolved to, how sure, and why."""
+    from lantern.licences.service import find_licence_row
+
+    with state(ctx).database().session() as session:
+        row = find_licence_row(session, licence)
+        stored = {
+            r.party_id: r
+            for r in session.execute(
+                select(ResolutionRow).where(ResolutionRow.licence_id == row.id)
+            ).scalars()
+        }
+        data = []
+        for party in row.parties:
+            res = stored.get(party.id)
+            data.append(
+                {
+                    "party": party.id,
+                    "role": party.role,
+                    "name": party.name,
+                    "entity_id": res.entity_id if res else None,
+                    "matched_name": res.matched_name if res else None,
+                    "decision": res.decision if res else None,
+                    "score": round(res.score, 4) if res else None,
+                    "source": res.source if res else None,
+                    "why": res.why if res else None,
+                    "candidates": res.candidates if res else [],
+                }
+            )
+    if json:
+        print_json(data)
+        return
+    for d in data:
+        console.print(f"[bold]#{d['party']}[/bold] {d['role']}: {d['name']}", highlight=False)
+        if d["decision"] is None:
+            console.print("   not resolved yet (run `lantern review run`)")
+            continue
+        target = d["matched_name"] or d["entity_id"] or "nothing"
+        console.print(
+            f"   → {d['decision']} {target} ({d['entity_id']}), score {d['score']}, by {d['source']}",
+            markup=False,
+        )
+        if d["why"]:
+            console.print(f"     {d['why']}", markup=False, highlight=False)
+
+
+def _dispose_resolution(ctx: typer.Context, party: int, entity: str, verdict: str, reason: str) -> None:
+    from lantern.db.tables.licences import LicenceRow, PartyRow
+    from lantern.review.resolution import dispose_resolution
+    from lantern.review.triggers import Change, revet
+    from lantern.screening import MATCHER_VERSION
+
+    app_state = state(ctx)
+    database = app_state.database()
+    with database.transaction() as session:
+        dispose_resolution(
+            session,
+            party_id=party,
+            entity_id=entity,
+            verdict=verdict,
+            actor=app_state.settings.actor,
+            reason=reason,
+            matcher_version=MATCHER_VERSION,
+        )
+        name = session.execute(select(PartyRow.name).where(PartyRow.id == party)).scalar_one()
+        keys = {
+            f"{a}/{n}"
+            for a, n in session.execute(
+                select(LicenceRow.agency, LicenceRow.number)
+                .join(PartyRow, PartyRow.licence_id == LicenceRow.id)
+                .where(PartyRow.name == name)
+            )
+        }
+    outcome = revet(
+        database,
+        app_state.settings,
+        Change(licences=keys),
+        cause=f"{verdict} of {entity} for “{name}”",
+        actor=app_state.settings.actor,
+    )
+    console.print(
+        f"Recorded: {verdict} {entity} for every party written “{name}”. "
+        f"Re-vetted {outcome.licences} licence(s): {outcome.new} new, {outcome.changed} changed, "
+        f"{outcome.resolved} resolved finding(s)."
+    )
+
+
+@resolutions_app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    party: int = typer.Argument(..., help="Party number (from `lantern resolutions show`)."),
+    entity: str = typer.Argument(..., help="The unit or list entry it is: unit:<key> or entry:<list>/<key>."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+) -> None:
+    """Confirm what a party is; remembered for every party written the same way."""
+    _dispose_resolution(ctx, party, entity, "confirm", reason)
+
+
+@resolutions_app.command("reject")
+def reject(
+    ctx: typer.Context,
+    party: int = typer.Argument(..., help="Party number (from `lantern resolutions show`)."),
+    entity: str = typer.Argument(
+        ..., help="The unit or list entry it is not: unit:<key> or entry:<list>/<key>."
+    ),
+    reason: str = typer.Option(..., "--reason", help="Why: kept in the audit log."),
+) -> None:
+    """Reject a candidate for a party; remembered for every party written the same way."""
+    _dispose_resolution(ctx, party, entity, "reject", reason)
