@@ -17,7 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lantern.audit.service import record_change
-from lantern.db.tables.cases import CaseEvidenceRow, CheckSerialRow, StatutoryReportRow, ViolationCaseRow
+from lantern.db.tables.cases import (
+    CaseEvidenceRow,
+    CheckSerialRow,
+    EndUseCheckRow,
+    StatutoryReportRow,
+    ViolationCaseRow,
+)
 from lantern.db.tables.licences import LicenceRow, PartyRow
 from lantern.db.tables.registry import SourceRow, UnitRow
 from lantern.db.tables.review import ResolutionRow
@@ -27,6 +33,7 @@ from lantern.licences.model import RECEIVING_ROLES, PartyRole
 from lantern.licences.service import find_licence_row
 from lantern.monitoring.cases_model import (
     HOLDING_EVENTS,
+    REPORT_TITLES,
     REPORTS_FOR,
     CaseFacts,
     CaseKind,
@@ -458,10 +465,12 @@ def case_facts(session: Session, case: ViolationCaseRow) -> CaseFacts:
             select(SourceRow.key, SourceRow.title).where(SourceRow.id.in_(source_ids))
         ):
             sources.add(f"{title} ({key})")
-    for evidence in case.evidence:
-        if evidence.check_id:
-            sources.add(f"end-use check {evidence.check_id}")
-    days = sorted(e.event_date for e in events)
+    if check_ids:
+        for key, performed in session.execute(
+            select(EndUseCheckRow.key, EndUseCheckRow.performed_on).where(EndUseCheckRow.id.in_(check_ids))
+        ):
+            sources.add(f"end-use check {key} ({performed})")
+    days = [e.partial_date for e in sorted(events, key=lambda e: e.event_date)]
     return CaseFacts(
         case_key=case.key,
         kind=CaseKind(case.kind),
@@ -568,3 +577,62 @@ def mark_report_sent(
         after={"sent_on": on.isoformat() if sent else None, "sent_by": actor if sent else None},
     )
     return report
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Views (what the CLI prints as JSON and the web pages render)
+
+
+def case_view(session: Session, case: ViolationCaseRow, *, full: bool = False) -> dict[str, Any]:
+    licence = session.get(LicenceRow, case.licence_id) if case.licence_id else None
+    unit = session.get(UnitRow, case.unit_id) if case.unit_id else None
+    holder = session.get(UnitRow, case.holder_unit_id) if case.holder_unit_id else None
+    view: dict[str, Any] = {
+        "key": case.key,
+        "kind": case.kind,
+        "status": case.status,
+        "opened_on": case.opened_on.isoformat(),
+        "substantiated_on": case.substantiated_on.isoformat() if case.substantiated_on else None,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "licence": licence_ref(licence) if licence else None,
+        "end_user": {"key": unit.key, "name": unit.name} if unit else None,
+        "holder": {"key": holder.key, "name": holder.name} if holder else None,
+        "country": case.country,
+        "summary": case.summary,
+        "opened_by": case.opened_by,
+        "status_by": case.status_by,
+        "status_reason": case.status_reason,
+        "evidence_count": len(case.evidence),
+        "serial_count": len({e.serial_id for e in case.evidence if e.serial_id}),
+        "reports": [
+            {
+                "kind": r.kind,
+                "title": REPORT_TITLES[ReportKind(r.kind)],
+                "due_on": r.due_on.isoformat(),
+                "sent_on": r.sent_on.isoformat() if r.sent_on else None,
+                "sent_by": r.sent_by,
+                **({"draft": r.draft} if full else {}),
+            }
+            for r in case.reports
+        ],
+    }
+    if full:
+        view["evidence"] = [
+            {
+                "kind": e.kind,
+                "description": e.description,
+                "recorded_on": e.recorded_on.isoformat(),
+                "custody_event_id": e.custody_event_id,
+                "serial_id": e.serial_id,
+                "check_id": e.check_id,
+            }
+            for e in case.evidence
+        ]
+    return view
+
+
+def unit_id_of(session: Session, key: str) -> int:
+    found = session.execute(select(UnitRow.id).where(UnitRow.key == key)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"no unit {key}")
+    return found

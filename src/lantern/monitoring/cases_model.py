@@ -228,8 +228,8 @@ class CaseFacts:
     end_users: tuple[str, ...]
     holder: str | None
     serials: tuple[str, ...]
-    first_seen: date | None
-    last_seen: date | None
+    first_seen: str | None  # partial dates, as precise as the sources
+    last_seen: str | None
     sources: tuple[str, ...]
     evidence: tuple[str, ...]
     status: CaseStatus

@@ -549,3 +549,65 @@ def record_checks(
         )
         for r in records
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Views
+
+
+def entry_view(entry: QueueEntry) -> dict[str, Any]:
+    c = entry.candidate
+    return {
+        "licence": c.licence_key,
+        "agency": c.agency,
+        "kind": c.kind,
+        "status": c.status,
+        "stage": entry.stage.value,
+        "score": entry.score,
+        "end_users": list(c.end_users),
+        "planned_check": c.planned_check,
+        "factors": [
+            {"code": f.code, "label": f.label, "weight": f.weight, "points": f.points, "detail": f.detail}
+            for f in entry.factors
+        ],
+    }
+
+
+def plan_view(plan: Plan, saved: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "capacity": plan.capacity,
+        "chosen": [entry_view(e) for e in plan.chosen],
+        "left_out": len(plan.left_out),
+        "covered": plan.covered,
+        "total": plan.total,
+        "share": round(plan.share, 4),
+        "by_stage": dict(plan.by_stage),
+        "saved": list(saved),
+        "method": "every check costs one visit, so the highest-risk checks first cover the most risk",
+    }
+
+
+def check_view(check: EndUseCheckRow, licence_key: str, *, full: bool = False) -> dict[str, Any]:
+    counts = {state.value: 0 for state in SerialState}
+    for serial in check.serials:
+        counts[serial.state] = counts.get(serial.state, 0) + 1
+    view: dict[str, Any] = {
+        "key": check.key,
+        "licence": licence_key,
+        "stage": check.stage,
+        "status": check.status,
+        "planned_on": check.planned_on.isoformat() if check.planned_on else None,
+        "performed_on": check.performed_on.isoformat() if check.performed_on else None,
+        "outcome": check.outcome,
+        "reasons": list(check.reasons or []),
+        "risk_score": check.risk_score,
+        "serials": counts,
+        "notes": check.notes,
+        "recorded_by": check.recorded_by,
+    }
+    if full:
+        view["inventory"] = [
+            {"serial": s.serial_written, "state": s.state, "on_licence": s.serial_id is not None}
+            for s in check.serials
+        ]
+    return view
