@@ -30,8 +30,9 @@ DEMO_FILES = (
     "custody.jsonl",
 )
 
-#: Synthetic end-use checks, recorded after the review (`lantern checks record --file`).
-DEMO_CHECKS = "end_use_checks.jsonl"
+#: Synthetic end-use checks, recorded after the review (`lantern checks record --file`; not a `lantern
+#: import` kind, so kept apart from the record files).
+DEMO_CHECKS = "monitoring/end_use_checks.jsonl"
 
 #: The demo accounts, one per role. Their passwords are printed and published: demo data only.
 DEMO_EXPORTER_COMPANY = "Colt's Manufacturing Company LLC"
