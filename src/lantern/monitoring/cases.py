@@ -286,7 +286,7 @@ def detect(
     recipients = licence_recipients(session, licences)
     children = children_index(parent_map(session))
     implicated = implicated_units(session, review, today)
-    unit_ids = dict(session.execute(select(UnitRow.key, UnitRow.id)).tuples().all())
+    unit_ids: dict[str, int] = dict(session.execute(select(UnitRow.key, UnitRow.id)).all())
     groups: dict[tuple[int, str], list[tuple[Concern, CustodyEventRow]]] = defaultdict(list)
     for event, serial, licence_id, holder_key, source_key in rows:
         report.events += 1
