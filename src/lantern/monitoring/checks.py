@@ -485,6 +485,13 @@ def find_check(session: Session, key: str) -> EndUseCheckRow:
     return row
 
 
+def find_check_and_licence(session: Session, key: str) -> tuple[EndUseCheckRow, str]:
+    row = find_check(session, key)
+    licence = session.get(LicenceRow, row.licence_id)
+    assert licence is not None  # a foreign key
+    return row, licence_ref(licence)
+
+
 def list_checks(
     session: Session, *, status: str | None = None, licence: str | None = None
 ) -> list[tuple[EndUseCheckRow, str]]:
