@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -636,3 +636,23 @@ def unit_id_of(session: Session, key: str) -> int:
     if found is None:
         raise NotFound(f"no unit {key}")
     return found
+
+
+def report_clock(session: Session, today: date) -> dict[str, int]:
+    """Reports not sent yet: how many are overdue and how many fall due within a week; open cases."""
+    unsent = list(
+        session.execute(
+            select(StatutoryReportRow.due_on).where(StatutoryReportRow.sent_on.is_(None))
+        ).scalars()
+    )
+    open_cases = session.execute(
+        select(func.count(ViolationCaseRow.id)).where(
+            ViolationCaseRow.status.in_([CaseStatus.OPEN.value, CaseStatus.SUBSTANTIATED.value])
+        )
+    ).scalar_one()
+    return {
+        "overdue": sum(1 for d in unsent if d < today),
+        "due_this_week": sum(1 for d in unsent if today <= d <= today + timedelta(days=7)),
+        "unsent": len(unsent),
+        "open_cases": int(open_cases),
+    }

@@ -618,3 +618,20 @@ def check_view(check: EndUseCheckRow, licence_key: str, *, full: bool = False) -
             for s in check.serials
         ]
     return view
+
+
+def check_counts(session: Session, today: date) -> dict[str, int]:
+    """Planned checks (and how many of them are past their planned day) and unfavourable results."""
+    planned = list(
+        session.execute(
+            select(EndUseCheckRow.planned_on).where(EndUseCheckRow.status == CheckStatus.PLANNED.value)
+        ).scalars()
+    )
+    unfavourable = session.execute(
+        select(func.count(EndUseCheckRow.id)).where(EndUseCheckRow.outcome == CheckOutcome.UNFAVOURABLE.value)
+    ).scalar_one()
+    return {
+        "planned": len(planned),
+        "planned_past_due": sum(1 for d in planned if d is not None and d < today),
+        "unfavourable": int(unfavourable),
+    }

@@ -54,6 +54,9 @@ def optional_account(request: Request, session: SessionDep) -> Account | None:
     """The account this request acts for, or None when it carries no credentials at all."""
     account = _authenticate(request, session)
     request.state.account = account  # for the page layout and error pages
+    # End the read transaction: a write the request makes in its own `database.transaction()` must not sit
+    # inside it (on a test's bound connection, closing the read session would roll that write back).
+    session.commit()
     return account
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,6 +14,8 @@ from lantern import __version__
 from lantern.accounts.model import Account, Permission
 from lantern.audit.service import recent
 from lantern.licences.service import LicenceFilter, summarise_book
+from lantern.monitoring.cases import report_clock
+from lantern.monitoring.checks import check_counts
 from lantern.web.deps import CurrentAccount, SessionDep
 from lantern.web.models import BookRead, DashboardRead, HealthRead, SlotLineRead, SlotRead
 from lantern.web.routes.audit import audit_entry_read
@@ -39,6 +42,25 @@ class DashboardSlot:
     provider: Callable[[Session, Account], list[SlotLineRead]] | None = None
 
 
+def checks_due(session: Session, account: Account) -> list[SlotLineRead]:
+    counts = check_counts(session, date.today())
+    return [
+        SlotLineRead(label="Checks planned", count=counts["planned"], href="/checks"),
+        SlotLineRead(label="Planned checks past their day", count=counts["planned_past_due"], href="/checks"),
+        SlotLineRead(label="Unfavourable results recorded", count=counts["unfavourable"], href="/checks"),
+    ]
+
+
+def violation_reports(session: Session, account: Account) -> list[SlotLineRead]:
+    clock = report_clock(session, date.today())
+    return [
+        SlotLineRead(label="Reports overdue", count=clock["overdue"], href="/cases"),
+        SlotLineRead(label="Reports due within a week", count=clock["due_this_week"], href="/cases"),
+        SlotLineRead(label="Reports not yet sent", count=clock["unsent"], href="/cases"),
+        SlotLineRead(label="Cases open or substantiated", count=clock["open_cases"], href="/cases"),
+    ]
+
+
 SLOTS: list[DashboardSlot] = [
     DashboardSlot(
         "findings", "Open findings by criterion", Permission.REVIEW_READ, "Arrives with the licence review."
@@ -48,13 +70,18 @@ SLOTS: list[DashboardSlot] = [
         "held_shipments", "Held shipments", Permission.MONITORING_READ, "Arrives with shipment monitoring."
     ),
     DashboardSlot(
-        "checks_due", "End-use checks due", Permission.MONITORING_READ, "Arrives with end-use checks."
+        "checks_due",
+        "End-use checks due",
+        Permission.MONITORING_READ,
+        "Arrives with end-use checks.",
+        checks_due,
     ),
     DashboardSlot(
         "violation_reports",
         "Violation reports due, with their clocks",
         Permission.MONITORING_READ,
         "Arrives with violation cases.",
+        violation_reports,
     ),
 ]
 
