@@ -86,3 +86,33 @@ def test_the_api_description_renders(journey: Journey) -> None:
     journey.go("/docs")
     journey.page.get_by_text("/api/licences/{agency}/{number}").first.wait_for()
     journey.shot("docs")
+
+
+def test_a_monitor_follows_a_case_and_opens_another(journey: Journey) -> None:
+    """Journey 5, "a monitor traces a serial and opens a case", as far as this tree goes: the serial trace
+    page arrives with shipment monitoring, so the monitor starts from a case's evidence instead."""
+    page = journey.page
+    journey.sign_in(USERNAMES[Role.MONITOR])
+    page.get_by_role("link", name="Violation cases", exact=True).click()
+    page.wait_for_url("**/cases")
+    journey.shot("cases")
+    page.get_by_role("link", name="CASE-2026-0001").click()
+    assert page.get_by_role("heading", name="Case CASE-2026-0001").is_visible()
+    assert page.get_by_text("rifles reported with the GOPES").is_visible()
+    journey.shot("case")
+    journey.go("/cases?licence=DDTC/050000002&holder=mx-gopes")
+    assert page.get_by_label("Holder (unit key, optional)").input_value() == "mx-gopes"
+    page.get_by_label("Kind").last.select_option("retransfer")
+    page.get_by_label("Justification (required; kept with the case and in the audit log)").fill(
+        "Serials of this licence seen with the GOPES (synthetic test)."
+    )
+    page.get_by_role("button", name="Open the case").click()
+    page.wait_for_url("**/cases/CASE-*")
+    assert page.get_by_role(
+        "heading", name="AECA section 3(e) report: transfer without United States consent"
+    ).is_visible()
+    journey.shot("case-opened")
+    page.get_by_role("button", name="Mark aeca_3e sent").click()
+    page.wait_for_url("**/cases/CASE-*")
+    assert page.get_by_text("sent 20").first.is_visible()
+    journey.shot("report-sent")
