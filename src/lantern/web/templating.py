@@ -39,6 +39,8 @@ NAV: list[NavItem] = [
     NavItem("Licences", "/licences", Permission.LICENCES_READ),
     NavItem("Units", "/units", Permission.REGISTRY_READ),
     NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
+    NavItem("End-use checks", "/checks", Permission.MONITORING_READ),
+    NavItem("Violation cases", "/cases", Permission.MONITORING_READ),
     NavItem("Audit log", "/audit", Permission.AUDIT_READ),
 ]
 
