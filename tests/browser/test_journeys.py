@@ -98,7 +98,7 @@ def test_a_monitor_follows_a_case_and_opens_another(journey: Journey) -> None:
     journey.shot("cases")
     page.get_by_role("link", name="CASE-2026-0001").click()
     assert page.get_by_role("heading", name="Case CASE-2026-0001").is_visible()
-    assert page.get_by_text("rifles reported with the GOPES").is_visible()
+    assert page.get_by_role("cell", name=re.compile("rifles reported with the GOPES")).is_visible()
     journey.shot("case")
     journey.go("/cases?licence=DDTC/050000002&holder=mx-gopes")
     assert page.get_by_label("Holder (unit key, optional)").input_value() == "mx-gopes"

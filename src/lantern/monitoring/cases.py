@@ -90,13 +90,27 @@ def case_snapshot(row: ViolationCaseRow) -> dict[str, Any]:
 
 
 def _end_user_unit_id(session: Session, licence_id: int) -> int | None:
-    return session.execute(
+    """The unit the licence's first end user resolves to (the review's resolution, else the unit the
+    licence data gives)."""
+    resolved = session.execute(
         select(ResolutionRow.unit_id)
         .join(PartyRow, PartyRow.id == ResolutionRow.party_id)
         .where(
             ResolutionRow.licence_id == licence_id,
             PartyRow.role == PartyRole.END_USER.value,
             ResolutionRow.unit_id.is_not(None),
+        )
+        .order_by(PartyRow.position)
+        .limit(1)
+    ).scalar_one_or_none()
+    if resolved is not None:
+        return resolved
+    return session.execute(
+        select(PartyRow.unit_id)
+        .where(
+            PartyRow.licence_id == licence_id,
+            PartyRow.role == PartyRole.END_USER.value,
+            PartyRow.unit_id.is_not(None),
         )
         .order_by(PartyRow.position)
         .limit(1)
@@ -161,7 +175,6 @@ def add_evidence(
     check_id: int | None = None,
 ) -> CaseEvidenceRow:
     row = CaseEvidenceRow(
-        case_id=case.id,
         kind=kind.value,
         custody_event_id=custody_event_id,
         serial_id=serial_id,
@@ -169,8 +182,7 @@ def add_evidence(
         description=description,
         recorded_on=recorded_on,
     )
-    session.add(row)
-    case.evidence.append(row)
+    case.evidence.append(row)  # saved with the case (cascade); listed once in case.evidence
     return row
 
 
@@ -187,8 +199,7 @@ def ensure_reports(session: Session, case: ViolationCaseRow, settings: Monitorin
             prompt_days=settings.prompt_report_days,
             immediate_days=settings.immediate_report_days,
         )
-        report = StatutoryReportRow(case_id=case.id, kind=kind.value, due_on=due, draft="")
-        session.add(report)
+        report = StatutoryReportRow(kind=kind.value, due_on=due, draft="")
         case.reports.append(report)
         session.flush()
         report.draft = draft_report(kind, case_facts(session, case), due)
@@ -234,6 +245,16 @@ def licence_recipients(session: Session, licence_ids: Iterable[int]) -> dict[int
             .order_by(PartyRow.position)
         )
         for licence_id, key in rows:
+            if key not in out[licence_id]:
+                out[licence_id].append(key)
+        # Parties the licence data itself gives a unit for, before (or without) a review.
+        given = session.execute(
+            select(PartyRow.licence_id, UnitRow.key)
+            .join(UnitRow, UnitRow.id == PartyRow.unit_id)
+            .where(PartyRow.licence_id.in_(ids[start : start + 900]), PartyRow.role.in_(roles))
+            .order_by(PartyRow.position)
+        )
+        for licence_id, key in given:
             if key not in out[licence_id]:
                 out[licence_id].append(key)
     return dict(out)
