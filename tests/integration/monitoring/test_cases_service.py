@@ -4,6 +4,7 @@ synthetic test data."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -20,11 +21,13 @@ from lantern.db.tables.registry import UnitRow
 from lantern.db.tables.review import FindingRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.errors import Conflict
+from lantern.io.service import import_files
 from lantern.monitoring import cases
 from lantern.monitoring.cases_model import CaseKind, CaseStatus, ReportKind
 from lantern.monitoring.rules import serial_key
 from lantern.review import service as review_service
 from lantern.review.runner import run_review
+from lantern.review.triggers import change_from_import, revet
 from lantern.settings import Settings
 from tests.factories import add_allegation, add_licence, add_unit
 
@@ -240,3 +243,38 @@ def test_a_substantiated_case_calls_for_a_presidential_determination(db: Databas
         cases.change_status(session, key, status=CaseStatus.CLOSED, reason="remedied", actor="ana", on=TODAY)
     with db.session() as session:
         assert review_service.standing_violations(session) == []
+
+
+@pytest.mark.db
+def test_an_import_of_custody_records_opens_the_case_through_re_vetting(db: Database, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    book(db)
+    run_review(db, settings, as_of=TODAY)
+    path = tmp_path / "custody.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "id": "ev-import-1",
+                "serial": "SYN-T006",
+                "make": "Test Arms",
+                "date": "2019-03",
+                "event": "transfer",
+                "holder": "Policía Municipal de Ejemplo",
+                "holder_unit": "test-muni",
+                "note": "SYNTHETIC test event.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = import_files(db, [path], actor="analyst", settings=settings.imports)
+    outcome = revet(
+        db, settings, change_from_import(report), cause="test import", actor="analyst", as_of=TODAY
+    )
+    assert len(outcome.cases_opened) == 1
+    with db.session() as session:
+        case = cases.find_case(session, outcome.cases_opened[0])
+        assert case.kind == CaseKind.RETRANSFER.value
+        assert [e.description[:13] for e in case.evidence] == ["transfer 2019"]
+    again = revet(db, settings, change_from_import(report), cause="again", actor="analyst", as_of=TODAY)
+    assert (again.cases_opened, again.cases_fed) == ([], [])
