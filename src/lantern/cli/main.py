@@ -7,7 +7,21 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, demo, io, licences, registry, review, screen, serve, synth, units, users
+from lantern.cli import (
+    audit,
+    db,
+    demo,
+    io,
+    licences,
+    registry,
+    review,
+    screen,
+    serve,
+    shipments,
+    synth,
+    units,
+    users,
+)
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -29,6 +43,8 @@ app.command("worker")(review.worker)
 app.add_typer(review.alerts_app, name="alerts")
 app.add_typer(review.findings_app, name="findings")
 app.add_typer(review.resolutions_app, name="resolutions")
+app.add_typer(shipments.shipments_app, name="shipments")
+app.command("trace")(shipments.trace_command)
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)

@@ -77,6 +77,11 @@ def notice_record(data: dict[str, Any]) -> ShipmentRecord:
         raise ValidationProblem("the shipment notice is not valid", problems) from exc
 
 
+def _unique_violation(exc: BaseException) -> bool:
+    """A unique key refused the write (SQLAlchemy's wrapper, or the driver's own error from a COPY)."""
+    return isinstance(exc, IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
+
+
 def _lock_licence(session: Session, licence_id: int) -> None:
     """Take the licence's row lock: notices against one licence are decided one after another."""
     query = select(LicenceRow.id).where(LicenceRow.id == licence_id)
@@ -126,7 +131,9 @@ def file_notice(
     try:
         with session.begin_nested():
             save_records(session, [notice], actor=actor, now=now)
-    except IntegrityError:
+    except Exception as exc:
+        if not _unique_violation(exc):
+            raise
         # Another notice registered one of these serials in the same instant (under another licence,
         # whose lock this one does not take); the unique key on (make, serial) refused the second.
         raise Conflict(

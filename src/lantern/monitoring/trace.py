@@ -692,3 +692,117 @@ def trace_inventory(
         if any(t.retransfers for t in found):
             summary.retransfers += 1
     return summary, out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Plain data for JSON (the CLI's --json and the web's twins)
+
+
+def finding_json(finding: RetransferFinding) -> dict[str, Any]:
+    h = finding.holding
+    return {
+        "serial": h.serial,
+        "make": h.make,
+        "licence": h.licence,
+        "date": h.partial_date,
+        "event": h.event,
+        "holder": h.holder,
+        "holder_unit": h.holder_unit,
+        "custody_event": h.event_key,
+        "licensed_end_users": list(finding.end_users),
+        "licensed_consignees": list(finding.consignees),
+        "reason": finding.reason,
+    }
+
+
+def trace_json(trace: SerialTrace) -> dict[str, Any]:
+    licence = trace.licence
+    return {
+        "serial": trace.serial,
+        "make": trace.make,
+        "found": trace.found,
+        "serial_as_shipped": trace.serial_as_shipped,
+        "make_as_shipped": trace.make_as_shipped,
+        "model": trace.model,
+        "calibre": trace.calibre,
+        "category": trace.category,
+        "licence": None
+        if licence is None
+        else {
+            "key": licence.key,
+            "status": licence.status,
+            "issue_date": licence.issue_date.isoformat() if licence.issue_date else None,
+            "exporter": licence.exporter,
+            "parties": [{"role": p.role, "name": p.name, "unit": p.unit} for p in licence.parties],
+        },
+        "shipment": None
+        if trace.shipment is None
+        else {k: (v.isoformat() if isinstance(v, date) else v) for k, v in trace.shipment.items()},
+        "chain": [
+            {
+                "kind": s.kind,
+                "date": s.date,
+                "holder": s.holder,
+                "holder_unit": s.holder_unit,
+                "place": s.place,
+                "source": s.source,
+                "note": s.note,
+                "authorised": s.authorised,
+                "flag": s.flag,
+            }
+            for s in trace.chain
+        ],
+        "units": [
+            {
+                "key": u.key,
+                "name": u.name,
+                "allegations": [
+                    {
+                        "key": a.key,
+                        "violations": list(a.violations),
+                        "incident": a.incident,
+                        "confidence": a.confidence,
+                        "credible_since": a.credible_since.isoformat() if a.credible_since else None,
+                        "place": a.place,
+                        "sources": list(a.sources),
+                    }
+                    for a in u.allegations
+                ],
+            }
+            for u in sorted(trace.units.values(), key=lambda u: u.key)
+        ],
+        "retransfers": [finding_json(f) for f in trace.retransfers],
+    }
+
+
+def summary_json(summary: BatchSummary) -> dict[str, Any]:
+    return {
+        "rows": summary.rows,
+        "us_licensed": summary.us_licensed,
+        "not_licensed": summary.not_licensed,
+        "potential_retransfers": summary.retransfers,
+        "by_licence": dict(summary.by_licence.most_common()),
+        "by_exporter": dict(summary.by_exporter.most_common()),
+        "by_declared_end_user": dict(summary.by_end_user.most_common()),
+        "by_holder": dict(summary.by_holder.most_common()),
+    }
+
+
+def batch_row_json(row: BatchRow) -> dict[str, Any]:
+    found = [t for t in row.traces if t.found]
+    first = found[0] if found else None
+    licence = first.licence if first else None
+    return {
+        "line": row.line,
+        "serial": row.serial,
+        "make": row.make,
+        "found_date": row.found_on,
+        "holder": row.holder,
+        "holder_unit": row.holder_unit,
+        "us_licensed": bool(found),
+        "licence": licence.key if licence else None,
+        "shipment": first.shipment["key"] if first and first.shipment else None,
+        "declared_end_user": "; ".join(licence.declared_end_users) if licence else None,
+        "matches": len(found),
+        "potential_retransfer": any(t.retransfers for t in found),
+    }
