@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,6 +14,7 @@ from lantern import __version__
 from lantern.accounts.model import Account, Permission
 from lantern.audit.service import recent
 from lantern.licences.service import LicenceFilter, summarise_book
+from lantern.monitoring.service import ShipmentFilter, list_shipments
 from lantern.web.deps import CurrentAccount, SessionDep
 from lantern.web.models import BookRead, DashboardRead, HealthRead, SlotLineRead, SlotRead
 from lantern.web.routes.audit import audit_entry_read
@@ -39,13 +41,32 @@ class DashboardSlot:
     provider: Callable[[Session, Account], list[SlotLineRead]] | None = None
 
 
+def held_shipments(session: Session, account: Account) -> list[SlotLineRead]:
+    """Shipments held for review (the end user implicated after approval), newest first."""
+    rows, total = list_shipments(
+        session, ShipmentFilter(status="held", exporter_key=account.licence_scope), limit=5
+    )
+    lines = [SlotLineRead(label="held for review", count=total, href="/shipments?status=held")]
+    lines += [
+        SlotLineRead(
+            label=f"{r.key} under {r.licence}, {r.shipped_on}", href=f"/shipments/{quote(r.key, safe='')}"
+        )
+        for r in rows
+    ]
+    return lines
+
+
 SLOTS: list[DashboardSlot] = [
     DashboardSlot(
         "findings", "Open findings by criterion", Permission.REVIEW_READ, "Arrives with the licence review."
     ),
     DashboardSlot("alerts", "New alerts", Permission.REVIEW_READ, "Arrives with the licence review."),
     DashboardSlot(
-        "held_shipments", "Held shipments", Permission.MONITORING_READ, "Arrives with shipment monitoring."
+        "held_shipments",
+        "Held shipments",
+        Permission.MONITORING_READ,
+        "Arrives with shipment monitoring.",
+        held_shipments,
     ),
     DashboardSlot(
         "checks_due", "End-use checks due", Permission.MONITORING_READ, "Arrives with end-use checks."
