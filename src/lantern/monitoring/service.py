@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from lantern.audit.service import record_change
 from lantern.db.tables.licences import ItemRow, LicenceRow
-from lantern.db.tables.review import FindingRow
+from lantern.db.tables.review import FindingRow, ResolutionRow
 from lantern.db.tables.shipments import SerialRow, ShipmentLineRow, ShipmentRow
-from lantern.errors import Conflict, NotFound, ValidationProblem
+from lantern.errors import Conflict, LanternError, NotFound, ValidationProblem
 from lantern.io.records import ShipmentRecord, fingerprint
 from lantern.io.store import save_records
-from lantern.licences.service import find_licence_row
+from lantern.licences.service import find_licence_row, split_key
 from lantern.monitoring.model import ShipmentStatus
 from lantern.review.model import Criterion, FindingStatus
 from lantern.review.service import raise_alerts, review_affected
@@ -77,6 +77,30 @@ def notice_record(data: dict[str, Any]) -> ShipmentRecord:
         raise ValidationProblem("the shipment notice is not valid", problems) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class _Head:
+    id: int
+    agency: str
+    number: str
+    exporter_key: str | None
+
+
+def _licence_head(session: Session, ref: str) -> _Head:
+    """The licence a notice names, read without its parties and items (the store reads what it needs)."""
+    agency, number = split_key(ref)
+    query = select(LicenceRow.id, LicenceRow.agency, LicenceRow.number, LicenceRow.exporter_key).where(
+        LicenceRow.number == number
+    )
+    if agency:
+        query = query.where(LicenceRow.agency == agency)
+    rows = session.execute(query).all()
+    if not rows:
+        raise NotFound(f"No licence {ref!r} in the book.")
+    if len(rows) > 1:
+        raise LanternError(f"Licence number {number!r} is used by more than one agency: say which.")
+    return _Head(*rows[0])
+
+
 def _unique_violation(exc: BaseException) -> bool:
     """A unique key refused the write (SQLAlchemy's wrapper, or the driver's own error from a COPY)."""
     return isinstance(exc, IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
@@ -109,10 +133,7 @@ def file_notice(
     ref = str(notice.get("licence") or "") if isinstance(notice, dict) else notice.licence
     if not ref:
         raise ValidationProblem("the shipment notice is not valid", ["licence: required"])
-    try:
-        licence = find_licence_row(session, ref)
-    except NotFound:
-        raise NotFound(f"No licence {ref!r} in the book.") from None
+    licence = _licence_head(session, ref)
     if exporter_key is not None and licence.exporter_key != exporter_key:
         raise NotFound(f"No licence {ref!r} in the book.")
     key = f"{licence.agency}/{licence.number}"
@@ -147,6 +168,13 @@ def file_notice(
     return FiledShipment(row.key, key, ShipmentStatus(row.status), row.status_reason, tuple(alerts))
 
 
+def _has_resolved_receiver(session: Session, licence_id: int) -> bool:
+    query = select(ResolutionRow.id).where(
+        ResolutionRow.licence_id == licence_id, ResolutionRow.unit_id.is_not(None)
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
 def open_implications(session: Session, licence_id: int) -> list[FindingRow]:
     """The licence's standing criterion-1 findings that arose after approval (not dismissed, not resolved)."""
     return list(
@@ -176,6 +204,8 @@ def _hold_if_implicated(
     """Re-review the licence with today's registry; hold the shipment when an end user or consignee of the
     licence has been implicated since approval, and raise an alert on each finding that holds it."""
     cause = f"shipment notice {row.key}"
+    if not _has_resolved_receiver(session, row.licence_id):
+        return []  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
     review_affected(
         session, settings, licence_ids_=[row.licence_id], cause=cause, as_of=now.date(), actor=actor
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from lantern.core.dates import PartialDate
@@ -37,6 +38,25 @@ from lantern.review.service import cached_registry
 
 #: How many serials one lookup query asks for.
 CHUNK = 2000
+#: How long a loaded registry (units, hierarchy, allegations) serves traces before its stamp is checked again.
+REGISTRY_SECONDS = 2.0
+_REGISTRY: dict[int, tuple[float, Registry]] = {}
+
+
+def trace_registry(session: Session) -> Registry:
+    """The review's cached registry, its change stamp checked at most every REGISTRY_SECONDS: a trace is a
+    few indexed lookups, and the stamp's aggregates would otherwise cost more than the trace. A session
+    bound to one connection (a test's transaction) checks the stamp every time."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return cached_registry(session)
+    now = time.monotonic()
+    held = _REGISTRY.get(id(bind))
+    if held is None or now - held[0] > REGISTRY_SECONDS:
+        _REGISTRY.clear()
+        held = _REGISTRY[id(bind)] = (now, cached_registry(session))
+    return held[1]
+
 
 Progress = Callable[[int, int], None]
 
@@ -140,6 +160,12 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+# Made once: a new alias per call would cost more than the query it is in.
+_RESOLVED = ResolutionRow.__table__.alias("res")
+_RESOLVED_UNIT = UnitRow.__table__.alias("res_unit")
+_DATA_UNIT = UnitRow.__table__.alias("data_unit")
+
+
 @dataclass
 class _Loader:
     session: Session
@@ -164,9 +190,7 @@ class _Loader:
                 )
             }
             parties: dict[int, list[PartyView]] = defaultdict(list)
-            resolved = ResolutionRow.__table__.alias("res")
-            resolved_unit = UnitRow.__table__.alias("res_unit")
-            data_unit = UnitRow.__table__.alias("data_unit")
+            resolved, resolved_unit, data_unit = _RESOLVED, _RESOLVED_UNIT, _DATA_UNIT
             query = (
                 select(
                     PartyRow.licence_id,
@@ -297,7 +321,7 @@ def trace_many(
 ) -> list[list[SerialTrace]]:
     """For each query, the traces of the stored serials it names (several when the make is not given and
     makes share the serial; one not-found trace when none is stored)."""
-    registry = registry or cached_registry(session)
+    registry = registry or trace_registry(session)
     loader = _Loader(session, registry)
     out: list[list[SerialTrace]] = []
     done = 0
@@ -649,7 +673,7 @@ def trace_inventory(
     """Trace every row of a recovered-weapons inventory and sum up: how many are US-licensed, under which
     licences, declared for which end users, and found with which holders (and which of those are potential
     unauthorised re-transfers)."""
-    registry = cached_registry(session)
+    registry = trace_registry(session)
     resolver = HolderResolver(registry)
     if holder_unit is not None and holder_unit not in registry.units:
         raise ValidationProblem(f"--holder-unit {holder_unit!r} is not a unit in the registry")
