@@ -77,6 +77,11 @@ def judge_holding(
         return None
     if authorised_holder(holding.holder_unit, holding.day, end_users, consignees, parent_links):
         return None
+    return retransfer(holding, end_users, consignees)
+
+
+def retransfer(holding: Holding, end_users: Sequence[str], consignees: Sequence[str]) -> RetransferFinding:
+    """The finding for a holding already judged unauthorised."""
     allowed = ", ".join(end_users)
     reason = (
         f"serial {holding.serial} ({holding.make}) of licence {holding.licence} was held by "

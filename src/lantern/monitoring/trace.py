@@ -13,9 +13,10 @@ import csv
 import io
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,13 @@ from lantern.db.tables.review import ResolutionRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.errors import ValidationProblem
 from lantern.licences.model import RECEIVING_ROLES, PartyRole
-from lantern.monitoring.custody import Holding, RetransferFinding, authorised_holder, judge_holding
+from lantern.monitoring.custody import (
+    Holding,
+    RetransferFinding,
+    authorised_holder,
+    judge_holding,
+    retransfer,
+)
 from lantern.monitoring.rules import serial_key
 from lantern.review.model import Registry
 from lantern.review.service import cached_registry
@@ -75,17 +82,27 @@ class LicenceView:
     issue_date: date | None
     exporter: str | None
     parties: tuple[PartyView, ...]
+    end_users: tuple[str, ...] = ()  # units the end user parties resolve to
+    consignees: tuple[str, ...] = ()  # units the other receiving parties resolve to
 
-    @property
-    def end_users(self) -> tuple[str, ...]:
-        return tuple(p.unit for p in self.parties if p.role == PartyRole.END_USER.value and p.unit)
-
-    @property
-    def consignees(self) -> tuple[str, ...]:
-        return tuple(
-            p.unit
-            for p in self.parties
-            if p.unit and p.role in RECEIVING_ROLES and p.role != PartyRole.END_USER.value
+    @classmethod
+    def of(
+        cls,
+        key: str,
+        status: str | None,
+        issue_date: date | None,
+        exporter: str | None,
+        parties: tuple[PartyView, ...],
+    ) -> LicenceView:
+        end_user = PartyRole.END_USER.value
+        return cls(
+            key,
+            status,
+            issue_date,
+            exporter,
+            parties,
+            tuple(p.unit for p in parties if p.role == end_user and p.unit),
+            tuple(p.unit for p in parties if p.unit and p.role in RECEIVING_ROLES and p.role != end_user),
         )
 
     @property
@@ -173,6 +190,19 @@ class _Loader:
     licences: dict[int, LicenceView] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)
     unit_keys: dict[int, str] = field(default_factory=dict)
+    units: dict[str, UnitView] = field(default_factory=dict)
+    authorised: dict[tuple[str, date, tuple[str, ...], tuple[str, ...]], str | None] = field(
+        default_factory=dict
+    )
+
+    def authorise(self, unit: str, day: date, licence: LicenceView) -> str | None:
+        """Why `unit` may hold the licence's items on `day` (or None); a batch asks the same few questions."""
+        key = (unit, day, licence.end_users, licence.consignees)
+        if key not in self.authorised:
+            self.authorised[key] = authorised_holder(
+                unit, day, licence.end_users, licence.consignees, self.registry.parent_links
+            )
+        return self.authorised[key]
 
     def load_licences(self, ids: Iterable[int]) -> None:
         wanted = sorted(set(ids) - set(self.licences))
@@ -214,12 +244,12 @@ class _Loader:
                 exporter = next(
                     (p.name for p in parties[licence_id] if p.role == PartyRole.APPLICANT.value), None
                 )
-                self.licences[licence_id] = LicenceView(
-                    key=f"{head.agency}/{head.number}",
-                    status=head.status,
-                    issue_date=head.issue_date,
-                    exporter=exporter,
-                    parties=tuple(parties[licence_id]),
+                self.licences[licence_id] = LicenceView.of(
+                    f"{head.agency}/{head.number}",
+                    head.status,
+                    head.issue_date,
+                    exporter,
+                    tuple(parties[licence_id]),
                 )
 
     def load_names(self, source_ids: Iterable[int], unit_ids: Iterable[int]) -> None:
@@ -235,6 +265,11 @@ class _Loader:
             )
 
     def unit_view(self, key: str) -> UnitView:
+        if key not in self.units:
+            self.units[key] = self._unit_view(key)
+        return self.units[key]
+
+    def _unit_view(self, key: str) -> UnitView:
         unit = self.registry.units.get(key)
         allegations = tuple(
             AllegationView(
@@ -361,7 +396,6 @@ def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence
     (serial_id, _skey, _mkey, serial, make, model, calibre, category, licence_id) = row[:9]
     shipment_key, shipped_on, consignee, itn, status, filed_by = row[9:]
     licence = loader.licences[licence_id]
-    parent_links = loader.registry.parent_links
     trace = SerialTrace(
         serial=query.serial,
         make=query.make,
@@ -397,7 +431,6 @@ def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence
     for party in licence.parties:
         if party.role == PartyRole.END_USER.value:
             trace.chain.append(Step("declared_end_user", None, party.name, party.unit))
-    holdings: list[Holding] = []
     for event in events:
         unit = loader.unit_keys.get(event.holder_unit_id) if event.holder_unit_id else None
         holding = Holding(
@@ -413,17 +446,7 @@ def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence
             serial_id=serial_id,
             custody_event_id=event.id,
         )
-        holdings.append(holding)
-        trace.chain.append(
-            _step(
-                holding,
-                event.place,
-                loader.sources.get(event.source_id or -1),
-                event.note,
-                licence,
-                parent_links,
-            )
-        )
+        _hold(loader, trace, holding, event.place, loader.sources.get(event.source_id or -1), event.note)
     if query.found_on or query.holder or query.holder_unit:
         found_day = _day(query.found_on)
         holding = Holding(
@@ -436,12 +459,7 @@ def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence
             holder=query.holder,
             holder_unit=query.holder_unit,
         )
-        holdings.append(holding)
-        trace.chain.append(_step(holding, query.place, query.source, query.note, licence, parent_links))
-    for holding in holdings:
-        finding = judge_holding(holding, licence.end_users, licence.consignees, parent_links)
-        if finding:
-            trace.retransfers.append(finding)
+        _hold(loader, trace, holding, query.place, query.source, query.note)
     for key in {s.holder_unit for s in trace.chain if s.holder_unit}:
         trace.units[key] = loader.unit_view(key)
     return trace
@@ -450,34 +468,40 @@ def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence
 RETRANSFER = "potential unauthorised re-transfer"
 
 
-def _step(
+def _hold(
+    loader: _Loader,
+    trace: SerialTrace,
     holding: Holding,
     place: str | None,
     source: str | None,
     note: str | None,
-    licence: LicenceView,
-    parent_links: Mapping[str, Sequence[Any]],
-) -> Step:
+) -> None:
+    """Add a holding to the chain, judged once: authorised (and why), or a potential re-transfer."""
+    assert trace.licence is not None
+    licence = trace.licence
     authorised = None
     flag = None
     if holding.holder_unit and licence.end_users:
-        authorised = authorised_holder(
-            holding.holder_unit, holding.day, licence.end_users, licence.consignees, parent_links
+        authorised = loader.authorise(holding.holder_unit, holding.day, licence)
+        if authorised is None:
+            flag = RETRANSFER
+            trace.retransfers.append(retransfer(holding, licence.end_users, licence.consignees))
+    trace.chain.append(
+        Step(
+            holding.event,
+            holding.partial_date,
+            holding.holder,
+            holding.holder_unit,
+            place=place,
+            source=source,
+            note=note,
+            authorised=authorised,
+            flag=flag,
         )
-        flag = None if authorised else RETRANSFER
-    return Step(
-        holding.event,
-        holding.partial_date,
-        holding.holder,
-        holding.holder_unit,
-        place=place,
-        source=source,
-        note=note,
-        authorised=authorised,
-        flag=flag,
     )
 
 
+@lru_cache(maxsize=4096)
 def _day(text: str | None) -> date | None:
     if not text:
         return None

@@ -49,8 +49,8 @@ def test_a_finding_names_the_holding_and_who_was_allowed() -> None:
     finding = judge_holding(holding("iguala-pm", date(2014, 9, 27)), ["ssp"], ["sedena"], LINKS)
     assert finding is not None
     assert finding.reason == (
-        "serial LE-1 (Colt) of licence DDTC/1 was held by iguala-pm on 2014-09-27 (seizure), which is neither "
-        "the licensed end user (ssp) nor one of its sub-units on that day"
+        "serial LE-1 (Colt) of licence DDTC/1 was held by iguala-pm on 2014-09-27 (seizure), which is "
+        "neither the licensed end user (ssp) nor one of its sub-units on that day"
     )
 
 
