@@ -149,6 +149,9 @@ def file_notice(
                 stored.key, key, ShipmentStatus(stored.status), stored.status_reason, replayed=True
             )
         raise Conflict(f"A shipment {notice.id!r} was filed already, with other content.")
+    # The licence is re-reviewed before the notice is stored: the audit chain's head, locked by the first
+    # audited write, is then held only for the store itself, not for the review.
+    implicated = _current_implications(session, licence.id, notice.id, actor, review_settings, now)
     try:
         with session.begin_nested():
             save_records(session, [notice], actor=actor, now=now)
@@ -164,7 +167,7 @@ def file_notice(
     row = session.execute(select(ShipmentRow).where(ShipmentRow.key == notice.id)).scalar_one()
     if row.status != ShipmentStatus.ACCEPTED:
         return FiledShipment(row.key, key, ShipmentStatus(row.status), row.status_reason)
-    alerts = _hold_if_implicated(session, row, key, actor=actor, settings=review_settings, now=now)
+    alerts = _hold(session, row, key, implicated, actor=actor, now=now)
     return FiledShipment(row.key, key, ShipmentStatus(row.status), row.status_reason, tuple(alerts))
 
 
@@ -192,26 +195,31 @@ def open_implications(session: Session, licence_id: int) -> list[FindingRow]:
     )
 
 
-def _hold_if_implicated(
+def _current_implications(
+    session: Session, licence_id: int, notice_key: str, actor: str, settings: ReviewSettings, now: datetime
+) -> list[FindingRow]:
+    """The licence's standing implications after re-reviewing it with today's registry."""
+    if not _has_resolved_receiver(session, licence_id):
+        return []  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
+    cause = f"shipment notice {notice_key}"
+    review_affected(session, settings, licence_ids_=[licence_id], cause=cause, as_of=now.date(), actor=actor)
+    return open_implications(session, licence_id)
+
+
+def _hold(
     session: Session,
     row: ShipmentRow,
     licence_key: str,
+    findings: list[FindingRow],
     *,
     actor: str,
-    settings: ReviewSettings,
     now: datetime,
 ) -> list[int]:
-    """Re-review the licence with today's registry; hold the shipment when an end user or consignee of the
-    licence has been implicated since approval, and raise an alert on each finding that holds it."""
-    cause = f"shipment notice {row.key}"
-    if not _has_resolved_receiver(session, row.licence_id):
-        return []  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
-    review_affected(
-        session, settings, licence_ids_=[row.licence_id], cause=cause, as_of=now.date(), actor=actor
-    )
-    findings = open_implications(session, row.licence_id)
+    """Hold an accepted shipment when an end user or consignee of the licence has been implicated since
+    approval, and raise an alert on each finding that holds it."""
     if not findings:
         return []
+    cause = f"shipment notice {row.key}"
     reason = "held for review: " + " | ".join(f.summary for f in findings)
     row.status = ShipmentStatus.HELD.value
     row.status_reason = reason
