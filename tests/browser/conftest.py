@@ -73,9 +73,10 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, url: str, world: World) -> None:
+    def __init__(self, url: str, world: World, database: Database) -> None:
         self.url = url
         self.world = world
+        self.database = database  # for journeys that need a change made elsewhere (a licence suspended)
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +103,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the live server did not start")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", world)
+    yield LiveServer(f"http://127.0.0.1:{port}", world, database)
     server.should_exit = True
     thread.join(timeout=10)
     database.dispose()

@@ -19,6 +19,7 @@ from lantern.cli import (
     review,
     screen,
     serve,
+    shipments,
     synth,
     units,
     users,
@@ -46,6 +47,8 @@ app.add_typer(review.findings_app, name="findings")
 app.add_typer(review.resolutions_app, name="resolutions")
 app.add_typer(cases.app, name="cases")
 app.add_typer(checks.app, name="checks")
+app.add_typer(shipments.shipments_app, name="shipments")
+app.command("trace")(shipments.trace_command)
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)

@@ -68,10 +68,14 @@ class Database:
                 bind=engine.execution_options(**{WRITE_INTENT: True}), expire_on_commit=False
             )
         else:
+            # Read sessions leave the test's transaction alone when they close: a savepoint of theirs
+            # rolled back at the end of a web request would also undo the writes made during it.
             self._sessions = sessionmaker(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+            self._write_sessions = sessionmaker(
                 bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
-            self._write_sessions = self._sessions
 
     @classmethod
     def bound(cls, connection: Connection) -> Database:

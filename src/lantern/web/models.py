@@ -280,3 +280,153 @@ class AuditPageRead(BaseModel):
     chain: ChainRead
     entries: list[AuditEntryRead]
     next_before: int | None = Field(description="Pass as `before` for the next, older page.")
+
+
+# --- Shipments and tracing ---------------------------------------------------------------------------------
+
+
+class ShipmentListItemRead(BaseModel):
+    key: str
+    licence: str
+    shipped_on: date
+    status: str = Field(description="accepted, held (for review) or rejected.")
+    reason: str | None = Field(description="Why it was rejected or held.")
+    consignee: str | None
+    aes_itn: str | None
+    quantity: int
+    serials: int
+    value: str | None = Field(description="US dollars, exact, as a decimal string.")
+
+
+class ShipmentListRead(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    filters: dict[str, str]
+    shipments: list[ShipmentListItemRead]
+    can_file: bool
+
+
+class ShipmentLineRead(BaseModel):
+    item: int
+    description: str
+    category: str | None
+    quantity: int
+    value: str | None
+
+
+class SerialRead(BaseModel):
+    serial: str
+    make: str
+    model: str | None
+    calibre: str | None
+    category: str | None
+    item: int | None
+
+
+class ShipmentRead(ShipmentListItemRead):
+    filed_by: str | None
+    lines: list[ShipmentLineRead]
+    serial_numbers: list[SerialRead]
+    refused_serials: list[dict[str, Any]] = Field(description="Serials of a rejected notice, as written.")
+
+
+class FiledShipmentRead(BaseModel):
+    key: str
+    licence: str
+    status: str
+    reason: str | None
+    alerts: list[int] = Field(description="Alerts raised when the shipment was held (staff only).")
+    replayed: bool = Field(description="The same notice was filed before; nothing new was stored.")
+
+
+class ShipmentLineCreate(BaseModel):
+    item: int = Field(ge=1, description="The licence's item line.")
+    quantity: int = Field(ge=1, le=2_000_000_000)
+    value: str | None = Field(default=None, pattern=r"^\d+(\.\d{1,2})?$", description="US dollars.")
+
+
+class SerialCreate(BaseModel):
+    serial: str = Field(min_length=1, max_length=100)
+    item: int = Field(ge=1)
+    make: str = Field(min_length=1, max_length=200)
+    model: str | None = Field(default=None, max_length=200)
+    calibre: str | None = Field(default=None, max_length=50)
+
+
+class ShipmentCreate(BaseModel):
+    """A shipment notice, as an exporter's system files it."""
+
+    id: str | None = Field(default=None, max_length=200, description="The notice's id (default: generated).")
+    licence: str = Field(min_length=1, max_length=200, description="AGENCY/NUMBER, or a number.")
+    date: date
+    consignee: str | None = Field(default=None, max_length=500)
+    aes_itn: str | None = Field(default=None, max_length=40)
+    value: str | None = Field(default=None, pattern=r"^\d+(\.\d{1,2})?$")
+    lines: list[ShipmentLineCreate] = Field(min_length=1, max_length=500)
+    serials: list[SerialCreate] = Field(default_factory=list, max_length=100_000)
+
+
+class TraceStepRead(BaseModel):
+    kind: str
+    date: str | None
+    holder: str | None
+    holder_unit: str | None
+    place: str | None
+    source: str | None
+    note: str | None
+    authorised: str | None = Field(description="Why the holder may hold it, when it may.")
+    flag: str | None = Field(description="'potential unauthorised re-transfer' when the holder may not.")
+
+
+class TraceAllegationRead(BaseModel):
+    key: str
+    violations: list[str]
+    incident: str
+    confidence: str
+    credible_since: str | None
+    place: str | None
+    sources: list[str]
+
+
+class TraceUnitRead(BaseModel):
+    key: str
+    name: str
+    allegations: list[TraceAllegationRead]
+
+
+class RetransferRead(BaseModel):
+    serial: str
+    make: str
+    licence: str
+    date: str
+    event: str
+    holder: str | None
+    holder_unit: str | None
+    custody_event: str | None
+    licensed_end_users: list[str]
+    licensed_consignees: list[str]
+    reason: str
+
+
+class SerialTraceRead(BaseModel):
+    serial: str
+    make: str | None
+    found: bool
+    serial_as_shipped: str | None
+    make_as_shipped: str | None
+    model: str | None
+    calibre: str | None
+    category: str | None
+    licence: dict[str, Any] | None
+    shipment: dict[str, Any] | None
+    chain: list[TraceStepRead]
+    units: list[TraceUnitRead]
+    retransfers: list[RetransferRead]
+
+
+class TraceRead(BaseModel):
+    serial: str | None
+    make: str | None
+    traces: list[SerialTraceRead]

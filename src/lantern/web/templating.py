@@ -37,6 +37,8 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/dashboard", Permission.SIGNED_IN),
     NavItem("Licences", "/licences", Permission.LICENCES_READ),
+    NavItem("Shipments", "/shipments", Permission.LICENCES_READ),
+    NavItem("Trace", "/trace", Permission.MONITORING_READ),
     NavItem("Units", "/units", Permission.REGISTRY_READ),
     NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
     NavItem("End-use checks", "/checks", Permission.MONITORING_READ),

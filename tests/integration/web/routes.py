@@ -73,6 +73,7 @@ def samples(world: World) -> dict[str, str]:
         "cases:key": world.cases["gopes"].key,
         "cases:kind": "aeca_3c2",
         "checks:key": world.checks["test"].key,
+        "shipments:key": world.shipment_key,
     }
 
 

@@ -32,6 +32,7 @@ def test_signing_in_lands_on_the_dashboard_and_is_audited(client_for: ClientFor)
     assert available == {"checks_due", "violation_reports"}
     reports = next(s for s in data["slots"] if s["key"] == "violation_reports")
     assert {line["label"]: line["count"] for line in reports["lines"]}["Reports not yet sent"] == 1
+    assert {s["key"] for s in data["slots"] if s["available"]} == {"held_shipments"}
     assert [e["action"] for e in data["recent_audit"]][:1] == ["login"]
 
 

@@ -17,7 +17,8 @@ from lantern.db.tables.licences import LicenceRow
 from lantern.db.tables.registry import AllegationRow, UnitRow
 from lantern.monitoring.cases import open_case
 from lantern.monitoring.cases_model import CaseKind
-from lantern.settings import MonitoringSettings
+from lantern.monitoring.service import file_notice
+from lantern.settings import MonitoringSettings, ReviewSettings
 from tests.factories import add_allegation, add_licence, add_source, add_unit
 
 PASSWORD = "correct horse battery staple"
@@ -38,6 +39,8 @@ class World:
     licences: dict[str, LicenceRow] = field(default_factory=dict)
     cases: dict[str, ViolationCaseRow] = field(default_factory=dict)
     checks: dict[str, EndUseCheckRow] = field(default_factory=dict)
+    #: A shipment under the exporter account's own licence.
+    shipment_key: str = "SHP-TEST-0001"
 
     @property
     def own_licence(self) -> LicenceRow:
@@ -151,6 +154,30 @@ def seed_world(session: Session, *, name_prefix: str = "") -> World:
     )
     session.add(check)
     world.checks["test"] = check
+    file_notice(
+        session,
+        {
+            "id": world.shipment_key,
+            "licence": "DDTC/050000001",
+            "date": "2020-02-03",
+            "consignee": f"{p}SEDENA/DCAM",
+            "aes_itn": "X20200203000001",
+            "filed_by": EXPORTER_COMPANY,
+            "lines": [{"item": 1, "quantity": 2, "value": "2400.00"}],
+            "serials": [
+                {
+                    "serial": f"{p}TEST-0001",
+                    "item": 1,
+                    "make": "Colt",
+                    "model": "LE6920",
+                    "calibre": "5.56x45mm",
+                },
+                {"serial": "TEST-0002", "item": 1, "make": "Colt", "model": "LE6920", "calibre": "5.56x45mm"},
+            ],
+        },
+        actor="test",
+        review_settings=ReviewSettings(),
+    )
     for role, username in USERNAMES.items():
         add_account(session, username, role, company=EXPORTER_COMPANY if role is Role.EXPORTER else None)
     add_account(session, OTHER_EXPORTER, Role.EXPORTER, company=OTHER_COMPANY)

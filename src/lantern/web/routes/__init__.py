@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from lantern.web.routes import allegations, audit, home, licences, monitoring, session, units
+from lantern.web.routes import allegations, audit, home, licences, monitoring, session, shipments, units
 from lantern.web.routing import LanternRouter
 
 ROUTERS: list[LanternRouter] = [
     home.router,
     session.router,
     licences.router,
+    shipments.router,
     units.router,
     allegations.router,
     monitoring.router,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,6 +17,7 @@ from lantern.audit.service import recent
 from lantern.licences.service import LicenceFilter, summarise_book
 from lantern.monitoring.cases import report_clock
 from lantern.monitoring.checks import check_counts
+from lantern.monitoring.service import ShipmentFilter, list_shipments
 from lantern.web.deps import CurrentAccount, SessionDep
 from lantern.web.models import BookRead, DashboardRead, HealthRead, SlotLineRead, SlotRead
 from lantern.web.routes.audit import audit_entry_read
@@ -59,6 +61,19 @@ def violation_reports(session: Session, account: Account) -> list[SlotLineRead]:
         SlotLineRead(label="Reports not yet sent", count=clock["unsent"], href="/cases"),
         SlotLineRead(label="Cases open or substantiated", count=clock["open_cases"], href="/cases"),
     ]
+def held_shipments(session: Session, account: Account) -> list[SlotLineRead]:
+    """Shipments held for review (the end user implicated after approval), newest first."""
+    rows, total = list_shipments(
+        session, ShipmentFilter(status="held", exporter_key=account.licence_scope), limit=5
+    )
+    lines = [SlotLineRead(label="held for review", count=total, href="/shipments?status=held")]
+    lines += [
+        SlotLineRead(
+            label=f"{r.key} under {r.licence}, {r.shipped_on}", href=f"/shipments/{quote(r.key, safe='')}"
+        )
+        for r in rows
+    ]
+    return lines
 
 
 SLOTS: list[DashboardSlot] = [
@@ -67,7 +82,11 @@ SLOTS: list[DashboardSlot] = [
     ),
     DashboardSlot("alerts", "New alerts", Permission.REVIEW_READ, "Arrives with the licence review."),
     DashboardSlot(
-        "held_shipments", "Held shipments", Permission.MONITORING_READ, "Arrives with shipment monitoring."
+        "held_shipments",
+        "Held shipments",
+        Permission.MONITORING_READ,
+        "Arrives with shipment monitoring.",
+        held_shipments,
     ),
     DashboardSlot(
         "checks_due",
