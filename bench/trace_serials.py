@@ -472,7 +472,8 @@ def main(argv: list[str] | None = None) -> None:
         notices = measure_notices(db, url, args.hot, args.hot_quantity, args.writers, args.seconds, units)
         print(
             f"notices: {notices['notices']:,} in {notices['seconds']:.1f} s = {notices['per_second']:.1f}/s "
-            f"with {args.writers} writers (accepted {notices['accepted']:,}, rejected {notices['rejected']:,}, "
+            f"with {args.writers} writers (accepted {notices['accepted']:,}, "
+            f"rejected {notices['rejected']:,}, "
             f"held {notices['held']:,}, errors {notices['conflict']:,}); "
             f"licences over-shipped: {notices['over_shipped_licences']}"
         )
