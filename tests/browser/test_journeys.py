@@ -118,6 +118,8 @@ def test_a_monitor_follows_a_case_and_opens_another(journey: Journey) -> None:
     page.wait_for_url("**/cases/CASE-*")
     assert page.get_by_text("sent 20").first.is_visible()
     journey.shot("report-sent")
+
+
 def test_an_exporter_files_a_shipment_and_is_refused_on_the_suspended_licence(journey: Journey) -> None:
     page = journey.page
     with journey.server.database.transaction() as session:

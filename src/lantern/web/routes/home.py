@@ -61,6 +61,8 @@ def violation_reports(session: Session, account: Account) -> list[SlotLineRead]:
         SlotLineRead(label="Reports not yet sent", count=clock["unsent"], href="/cases"),
         SlotLineRead(label="Cases open or substantiated", count=clock["open_cases"], href="/cases"),
     ]
+
+
 def held_shipments(session: Session, account: Account) -> list[SlotLineRead]:
     """Shipments held for review (the end user implicated after approval), newest first."""
     rows, total = list_shipments(
