@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -40,6 +39,7 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No valid session or API token."),
         (403, "The account's role does not allow this."),
         (404, "No such record, or not one this account may see."),
+        (422, "Some of the input could not be used; `problems` names each field and what is wrong."),
         (429, "Too many failed sign-ins; wait and try again."),
     )
 }
@@ -103,12 +103,14 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in err['loc'][1:]) or err['loc'][0]}: {err['msg']}"
             for err in exc.errors()
         ]
+        message = "Some of the input could not be used."
         if wants_json(request):
-            return await request_validation_exception_handler(request, exc)
+            body = ErrorOut(detail=message, code="validation_problem", problems=problems)
+            return JSONResponse(body.model_dump(), status_code=422)
         return render(
             request,
             "error.html",
-            {"status": 422, "message": "Some of the input could not be used.", "problems": problems},
+            {"status": 422, "message": message, "problems": problems},
             status_code=422,
         )
 

@@ -6,6 +6,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from lantern.monitoring.cases_model import CaseKind, CaseStatus
+from lantern.monitoring.checks_model import CheckOutcome, CheckStage, ReasonCategory, SerialState
+
 
 class UnitRefRead(BaseModel):
     key: str
@@ -63,12 +66,12 @@ class CaseListRead(BaseModel):
 class CaseCreate(BaseModel):
     licence: str = Field(max_length=120, description="AGENCY/NUMBER")
     justification: str = Field(min_length=1, max_length=5000, description="Why the case is opened (audited).")
-    kind: str = "other"
+    kind: CaseKind = CaseKind.OTHER
     holder: str | None = Field(default=None, max_length=200, description="Unit key found holding the items.")
 
 
 class CaseStatusChange(BaseModel):
-    status: str
+    status: CaseStatus
     reason: str = Field(min_length=1, max_length=5000)
 
 
@@ -132,16 +135,16 @@ class CheckQueueRead(BaseModel):
 
 class InventoryLineCreate(BaseModel):
     serial: str = Field(min_length=1, max_length=100)
-    state: str = "found"
+    state: SerialState = SerialState.FOUND
     make: str | None = Field(default=None, max_length=200)
 
 
 class CheckCreate(BaseModel):
     licence: str = Field(max_length=120)
-    stage: str = "post_shipment"
-    outcome: str
+    stage: CheckStage = CheckStage.POST_SHIPMENT
+    outcome: CheckOutcome
     performed_on: date
-    reasons: list[str] = []
+    reasons: list[ReasonCategory] = []
     serials: list[InventoryLineCreate] = []
     notes: str | None = Field(default=None, max_length=5000)
     check: str | None = Field(default=None, max_length=60, description="A planned check's key.")

@@ -4,10 +4,12 @@ statutory report drafts, "mark sent", status changes and the open-a-case action.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
 from lantern.accounts.model import Account, Permission
@@ -41,6 +43,17 @@ from lantern.web.routing import LanternRouter
 from lantern.web.templating import segment
 
 router = LanternRouter(tag="monitoring")
+M = TypeVar("M", bound=BaseModel)
+
+
+def _form_body(model: type[M], data: dict[str, Any]) -> M:
+    """A form's fields read into the API's request model; a bad value is a 422 naming the field."""
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValidationProblem(f"{where}: {first['msg']}") from None
 
 
 def _enum(kind: type[Any], value: str, field: str) -> Any:
@@ -133,7 +146,10 @@ def open_case_form(
     kind: Annotated[str, Form(max_length=40)] = "other",
     holder: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    body = CaseCreate(licence=licence, justification=justification, kind=kind, holder=holder.strip() or None)
+    body = _form_body(
+        CaseCreate,
+        {"licence": licence, "justification": justification, "kind": kind, "holder": holder.strip() or None},
+    )
     key = _open(database, settings, account, body)
     return RedirectResponse(f"/cases/{segment(key)}", status_code=303)
 
@@ -170,7 +186,8 @@ def case_status_form(
     status: Annotated[str, Form(max_length=40)],
     reason: Annotated[str, Form(min_length=1, max_length=5000)],
 ) -> Response:
-    found = _status(database, account, key, CaseStatusChange(status=status, reason=reason))
+    body = _form_body(CaseStatusChange, {"status": status, "reason": reason})
+    found = _status(database, account, key, body)
     return RedirectResponse(f"/cases/{segment(found)}", status_code=303)
 
 
@@ -182,7 +199,7 @@ def _mark_sent(database: Any, account: Account, key: str, kind: str) -> str:
 
 
 @router.api("/api/cases/{key}/reports/{kind}/sent", permission=Permission.MONITORING_WRITE, methods=("POST",))
-def mark_sent_api(key: str, kind: str, database: DatabaseDep, account: CurrentAccount) -> CaseRead:
+def mark_sent_api(key: str, kind: ReportKind, database: DatabaseDep, account: CurrentAccount) -> CaseRead:
     """Record a statutory report as sent today (audited)."""
     found = _mark_sent(database, account, key, kind)
     with database.session() as session:
@@ -302,7 +319,8 @@ def record_check_form(
     notes: Annotated[str, Form(max_length=5000)] = "",
     check: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
-    body = CheckCreate.model_validate(
+    body = _form_body(
+        CheckCreate,
         {
             "licence": licence,
             "stage": stage,
