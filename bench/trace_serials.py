@@ -483,7 +483,8 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"notices: {notices['notices']:,} in {notices['seconds']:.1f} s = "
             f"{notices['per_second']:.1f}/s "
-            f"with {args.writers} writers (accepted {notices['accepted']:,}, rejected {notices['rejected']:,}, "
+            f"with {args.writers} writers (accepted {notices['accepted']:,}, "
+            f"rejected {notices['rejected']:,}, "
             f"held {notices['held']:,}, errors {notices['conflict']:,}); "
             f"licences over-shipped: {notices['over_shipped_licences']}"
         )
