@@ -451,4 +451,3 @@ def remaining(session: Session, licence_ref: str, *, exporter_key: str | None = 
         }
         for item in sorted(licence.items, key=lambda i: i.line)
     ]
-
