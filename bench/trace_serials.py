@@ -340,32 +340,37 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
     }
 
 
-def _writer(url: str, keys: list[str], seconds: float, worker: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _writer(
+    url: str, keys: list[str], seconds: float, worker: int, tag: str, out: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
     db = Database.from_url(url)
     rng = random.Random(worker)
     counts = {"accepted": 0, "held": 0, "rejected": 0, "conflict": 0}
+    errors: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
     n = 0
     while time.perf_counter() < deadline:
         licence = rng.choice(keys)
         notice = {
-            "id": f"N-{worker}-{n}",
+            "id": f"N-{tag}-{worker}-{n}",
             "licence": licence,
             "date": "2016-06-01",
             "lines": [{"item": 1, "quantity": 5}],
-            "serials": [{"serial": f"NOTICE-{worker}-{n}-{i}", "item": 1, "make": "Colt"} for i in range(2)],
+            "serials": [
+                {"serial": f"NOTICE-{tag}-{worker}-{n}-{i}", "item": 1, "make": "Colt"} for i in range(2)
+            ],
         }
         n += 1
         try:
             with db.transaction() as session:
                 filed = service.file_notice(session, notice, actor="bench", review_settings=ReviewSettings())
             counts[filed.status.value] += 1
-        except (
-            Exception
-        ):  # a serial conflict cannot happen here (serials are unique per notice); count anyway
+        except Exception as exc:  # none expected (serials are unique per notice): counted, named and printed
             counts["conflict"] += 1
+            lines = str(exc).splitlines() or [""]
+            errors[f"{type(exc).__name__}: {lines[0][:160]}"] = 1
     db.dispose()
-    out.put(counts)
+    out.put((counts, errors))
 
 
 def measure_notices(
@@ -388,12 +393,17 @@ def measure_notices(
         ]
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     procs = [
-        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, queue)) for w in range(writers)
+        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, tag, queue))
+        for w in range(writers)
     ]
     started = time.perf_counter()
     for p in procs:
         p.start()
-    results = [queue.get() for _ in procs]
+    answers = [queue.get() for _ in procs]
+    results = [counts for counts, _ in answers]
+    for _, errors in answers:
+        for message in errors:
+            print(f"  writer error: {message}")
     for p in procs:
         p.join()
     elapsed = time.perf_counter() - started
@@ -471,7 +481,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.writers:
         notices = measure_notices(db, url, args.hot, args.hot_quantity, args.writers, args.seconds, units)
         print(
-            f"notices: {notices['notices']:,} in {notices['seconds']:.1f} s = {notices['per_second']:.1f}/s "
+            f"notices: {notices['notices']:,} in {notices['seconds']:.1f} s = "
+            f"{notices['per_second']:.1f}/s "
             f"with {args.writers} writers (accepted {notices['accepted']:,}, "
             f"rejected {notices['rejected']:,}, "
             f"held {notices['held']:,}, errors {notices['conflict']:,}); "

@@ -14,7 +14,6 @@ Concurrency: every notice against a licence takes that licence's row lock before
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -452,10 +451,3 @@ def remaining(session: Session, licence_ref: str, *, exporter_key: str | None = 
         }
         for item in sorted(licence.items, key=lambda i: i.line)
     ]
-
-
-def statuses(summaries: Sequence[ShipmentSummary]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for s in summaries:
-        counts[s.status] = counts.get(s.status, 0) + 1
-    return counts
