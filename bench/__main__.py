@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book"]
+BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book", "demo_resolutions"]
 
 
 def main(argv: list[str] | None = None) -> None:
