@@ -104,6 +104,10 @@ def test_juarez_is_not_oaxaca_de_juarez() -> None:
         ("Secretaría de la Defensa Nacional", "SEDENA"),
         ("Batallón de Infantería de Marina", "BIM"),
         ("Fiscalía General de la República", "FGR"),
+        ("Dirección de Comercialización de Armamento y Municiones", "Arms and Ammunition Marketing Directorate"),
+        ("Dirección de Comercialización de Armamento y Municiones", "Directorate of Arms and Munitions Sales"),
+        ("Dirección de Comercialización de Armamento y Municiones", "DCAM"),
+        ("Batallón de Infantería de Marina", "Naval Infantry Battalion"),
     ],
 )
 def test_translations_abbreviations_and_acronyms_share_concepts(a: str, b: str) -> None:
