@@ -44,7 +44,9 @@ EXPECTED: dict[str, str | None] = {
         "unit:mx-sedena-dcam"
     ),
     "SECRETARIA DE LA DEFENSA NACIONAL (SEDENA) - DCAM": "unit:mx-sedena-dcam",
-    "Mexican Ministry of National Defense - Directorate of Arms and Munitions Sales (DCAM)": "unit:mx-sedena-dcam",
+    "Mexican Ministry of National Defense - Directorate of Arms and Munitions Sales (DCAM)": (
+        "unit:mx-sedena-dcam"
+    ),
     "SEMAR - Primera Zona Naval": "unit:mx-semar-zn-1",
     "Secretaria de Marina": "unit:mx-semar",
     "Secretaría de Marina-Armada de México": "unit:mx-semar",
@@ -241,7 +243,9 @@ def demo_cases(folder: Path = DATA, *, variants: bool = True) -> list[Case]:
         shipment = json.loads(line)
         key = (shipment["consignee"], "MX")
         if key not in cases:
-            cases[key] = Case(shipment["consignee"], "MX", expect(shipment["consignee"], "consignee"), shipment["id"])
+            cases[key] = Case(
+                shipment["consignee"], "MX", expect(shipment["consignee"], "consignee"), shipment["id"]
+            )
     if unknown:
         raise SystemExit(f"no expected resolution for: {sorted(set(unknown))}")
     out = list(cases.values())
