@@ -156,6 +156,9 @@ VARIANTS: dict[str, str | None] = {
     "Iguala Municipal Police": "unit:mx-gro-iguala-pm",
     "Municipal Police of Iguala, Guerrero": "unit:mx-gro-iguala-pm",
     "Michoacán State Police": None,
+    # Several bodies at once name no one of them.
+    "Various state police forces of Tamaulipas": None,
+    "Corporaciones policiales del Estado de Guerrero": None,
     # A place appended.
     "Policía Municipal de Iguala, Guerrero": "unit:mx-gro-iguala-pm",
     "Policía Municipal Iguala de la Independencia Gro.": "unit:mx-gro-iguala-pm",
