@@ -1226,6 +1226,24 @@ DEMO_BOOK: list[tuple[str, str, str, str, str]] = [
         "demo book; seat appended",
     ),
     ("SSP Yucatán, Mérida", "", "state", "unit:mx-yucatan-pe", "demo book; seat appended; the SSP is absent"),
+    # A division after its police; the state named like the country.
+    (
+        "Policía Federal, División de Gendarmería",
+        "",
+        "federal",
+        "unit:mx-pf",
+        "parent first; sub-unit absent",
+    ),
+    ("Federal Police - Gendarmerie Division", "", "federal", "unit:mx-pf", "English; sub-unit absent"),
+    (
+        "Policía Estatal del Estado de México, Toluca",
+        "unit:mx-estado-de-mexico-pe",
+        "state",
+        "",
+        "seat appended",
+    ),
+    ("SSP del Estado de México", "unit:mx-estado-de-mexico-ssp", "state", "", "acronym"),
+    ("Policía Estatal de México (SSEM)", "unit:mx-estado-de-mexico-pe", "state", "", "parent suffix"),
     # Several bodies at once.
     ("Police forces of the State of Guerrero", "", "state", "unit:mx-guerrero-pe", "demo book; generic"),
     ("Corporaciones policiales del Estado de Guerrero", "", "state", "unit:mx-guerrero-pe", "generic"),

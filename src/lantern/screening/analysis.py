@@ -362,6 +362,14 @@ class Analyser:
                 i += length
                 continue
             length, meaning = self._phrase_at(texts, words, i, trailing)
+            if meaning is not None and not meaning.places and length > 1:
+                # A place that starts inside this phrase and runs past it wins the overlap: "del Estado de
+                # México" is the State of Mexico, not "del estado" followed by the country.
+                for k in range(1, length):
+                    place_length, place = self._phrase_at(texts, words, i + k, trailing)
+                    if place is not None and place.places and i + k + place_length > i + length:
+                        length, meaning = self._phrase_at(texts, words, i, i + k)
+                        break
             if meaning is None:
                 length = 1
                 self._plain(words[i], texts[i], all_upper, tokens, words, i)
@@ -492,7 +500,24 @@ class Analyser:
             merged.append(token)
         out = [t for t in merged if t[0] != "s"]
         out = self._equivalents(out)
+        out = self._state_named_like_the_country(out)
         return _drop_redundant_acronyms(_imply_level(out))
+
+    def _state_named_like_the_country(self, tokens: list[Token]) -> list[Token]:
+        """A state body named after "México" names the State of Mexico: "Policía Estatal de México" is the
+        Estado de México's, since the country has no state police. The place reads as both."""
+        concepts = {t[1] for t in tokens if t[0] == "c" and "m" not in t[3]}
+        if "state" not in concepts or "federal" in concepts:
+            return tokens
+        if any(k.startswith("st:") for t in tokens if t[0] == "p" for k in t[1].split("|")):
+            return tokens
+        out = []
+        for t in tokens:
+            state = self.vocab.state_keys.get(t[2]) if t[0] == "p" else None
+            if state is not None and all(k.startswith("cc:") for k in t[1].split("|")):
+                t = ("p", "|".join(sorted({*t[1].split("|"), state})), t[2], t[3])
+            out.append(t)
+        return out
 
     def _equivalents(self, tokens: list[Token]) -> list[Token]:
         concepts = {t[1] for t in tokens if t[0] == "c"}

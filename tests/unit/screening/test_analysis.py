@@ -243,3 +243,21 @@ def test_an_acronym_that_spells_the_name_beside_it_is_dropped_whatever_it_usuall
 def test_a_name_of_plain_words_first_is_not_split() -> None:
     assert len(ANALYSER.readings("Gendarmería Nacional (GN)")) == 1
     assert len(ANALYSER.readings("Sturm, Ruger & Co., Inc.")) == 1
+
+
+def test_a_place_that_starts_inside_a_phrase_and_runs_past_it_wins() -> None:
+    assert kinds_and_keys("Policía Estatal del Estado de México") == [
+        ("c", "police"),
+        ("c", "state"),
+        ("p", "st:MEX"),
+    ]
+
+
+def test_a_state_body_named_after_mexico_is_the_state_of_mexico() -> None:
+    assert ("p", "cc:mx|st:MEX") in kinds_and_keys("Policía Estatal de México")
+    assert ("p", "cc:mx") in kinds_and_keys("Policía Federal de México")
+
+
+def test_a_division_after_its_police_is_the_unit() -> None:
+    readings = _reading_keys("Policía Federal, División de Gendarmería")
+    assert not any(r == {("c", "police"), ("c", "federal")} for r in readings)
