@@ -201,11 +201,14 @@ class Analyser:
             if tokens and any(t[0] != "p" for t in tokens):
                 text, base = cut, 0.99
                 out.append((tokens, base))
-        person_like = any(t[0] == "l" for t in whole)
+        company = any(t[0] == "l" for t in whole)  # "Sturm, Ruger & Co., Inc.": commas are not parts
         raw = [p.strip() for p in _PARTS.split(text)]
-        if person_like:
+        if company:
             raw = [p.strip() for p in re.split(r"\s+[-–—/|]\s+|\s*;\s*", text)]
-        parts = [(p, self.analyse(p).tokens) for p in raw if p]
+        raw = [p for p in raw if p]
+        if len(raw) < 2:
+            return out
+        parts = [(p, self.analyse(p).tokens) for p in raw]
         parts = [(p, tokens) for p, tokens in parts if tokens]
         # An acronym in its own part that spells another part restates it: "Gendarmería Nacional (GN)".
         parts = [
