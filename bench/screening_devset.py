@@ -1244,6 +1244,10 @@ DEMO_BOOK: list[tuple[str, str, str, str, str]] = [
     ),
     ("SSP del Estado de México", "unit:mx-estado-de-mexico-ssp", "state", "", "acronym"),
     ("Policía Estatal de México (SSEM)", "unit:mx-estado-de-mexico-pe", "state", "", "parent suffix"),
+    # A ministry named with the country's adjective is the national one.
+    ("Mexican Ministry of Defense", "unit:mx-sedena", "federal", "", "English, country adjective"),
+    ("Mexican Attorney General's Office", "unit:mx-fgr", "federal", "", "English, country adjective"),
+    ("Mexican State Police", "", "state", "unit:mx-jalisco-pe", "English, country adjective; no state named"),
     # Several bodies at once.
     ("Police forces of the State of Guerrero", "", "state", "unit:mx-guerrero-pe", "demo book; generic"),
     ("Corporaciones policiales del Estado de Guerrero", "", "state", "unit:mx-guerrero-pe", "generic"),

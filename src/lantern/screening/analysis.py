@@ -504,7 +504,23 @@ class Analyser:
         out = [t for t in merged if t[0] != "s"]
         out = self._equivalents(out)
         out = self._state_named_like_the_country(out)
-        return _drop_redundant_acronyms(_imply_level(out))
+        return _drop_redundant_acronyms(self._imply_national(_imply_level(out)))
+
+    def _imply_national(self, tokens: list[Token]) -> list[Token]:
+        """A secretariat or prosecutor named with its country's adjective is the national one: "Mexican
+        Ministry of Defense" is the Secretaría de la Defensa Nacional. Only the adjective counts ("SSP
+        México" may be the State of Mexico's). The implied level (flag m) costs nothing when the other side
+        has none."""
+        concepts = {t[1] for t in tokens if t[0] == "c"}
+        if concepts & {"federal", "state", "municipal"} or not concepts & _STATE_BODIES:
+            return tokens
+        places = [t for t in tokens if t[0] == "p"]
+        if not places or any(not k.startswith("cc:") for t in places for k in t[1].split("|")):
+            return tokens
+        names = self.vocab.place_names
+        if any(t[2] != fold_text(names.get(k, k)) for t in places for k in t[1].split("|")):
+            return [*tokens, ("c", "federal", "", "m")]
+        return tokens
 
     def _state_named_like_the_country(self, tokens: list[Token]) -> list[Token]:
         """A state body named after "México" names the State of Mexico: "Policía Estatal de México" is the

@@ -261,3 +261,9 @@ def test_a_state_body_named_after_mexico_is_the_state_of_mexico() -> None:
 def test_a_division_after_its_police_is_the_unit() -> None:
     readings = _reading_keys("Policía Federal, División de Gendarmería")
     assert not any(r == {("c", "police"), ("c", "federal")} for r in readings)
+
+
+def test_a_ministry_named_with_its_countrys_adjective_is_the_national_one() -> None:
+    assert ("c", "federal") in kinds_and_keys("Mexican Ministry of Defense")
+    assert ("c", "federal") not in kinds_and_keys("SSP México")
+    assert ("c", "federal") not in kinds_and_keys("Mexican State Police")
