@@ -13,7 +13,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book", "trace_serials"]
+BENCHMARKS = [
+    "screening_quality",
+    "screening_speed",
+    "import_licences",
+    "review_book",
+    "trace_serials",
+    "demo_resolutions",
+]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1003,6 +1003,257 @@ class Builder:
         self.add(entity, self.finish(variants, 3 if present else 5))
 
 
+#: Names as the demo licence book writes them (src/lantern/demo/data: parties and shipment consignees) and
+#: the same patterns for other bodies, written by hand and appended after the generated queries (so the
+#: generated ids stay stable): parents before or after the unit, acronyms in brackets, numbers as "No.",
+#: "Núm.", "BIM-10", "10/o.", "10th", English renderings of the DCAM, addresses and purposes after the body.
+#: Each pattern comes with hard negatives: the same pattern around a body that is absent while its parent or
+#: twin is present.
+#: (query, expected id or "" for none, category, twin id for a hard negative, variation)
+DEMO_BOOK: list[tuple[str, str, str, str, str]] = [
+    # Parents before or after the unit.
+    (
+        "Secretaría de la Defensa Nacional - Dirección de Comercialización de Armamento y Municiones",
+        "unit:mx-dcam",
+        "federal",
+        "",
+        "demo book; parent prefix",
+    ),
+    (
+        "Secretaría de la Defensa Nacional, Dirección de Comercialización de Armamento y Municiones",
+        "unit:mx-dcam",
+        "federal",
+        "",
+        "demo book; parent first, comma",
+    ),
+    ("SEDENA/DCAM", "unit:mx-dcam", "federal", "", "demo book; parent and acronym"),
+    ("SEDENA / DCAM", "unit:mx-dcam", "federal", "", "parent and acronym, spaced"),
+    ("SECRETARIA DE LA DEFENSA NACIONAL (SEDENA) - DCAM", "unit:mx-dcam", "federal", "", "demo book; upper"),
+    (
+        "Secretaría de la Defensa Nacional - Dirección General de Industria Militar",
+        "",
+        "federal",
+        "unit:mx-dcam",
+        "parent prefix; another directorate",
+    ),
+    ("SSPC - Guardia Nacional", "unit:mx-gn", "federal", "", "demo book; parent prefix"),
+    ("Secretaria de Marina - Armada de Mexico", "unit:mx-semar", "federal", "", "demo book; two names"),
+    ("27 Batallón de Infantería (SEDENA)", "unit:mx-bi-27", "sedena", "", "parent suffix"),
+    (
+        "SEDENA - 22/a. Zona Militar (Santa María Rayón, Edo. Méx.)",
+        "unit:mx-zm-22",
+        "sedena",
+        "",
+        "demo book; parent prefix, address",
+    ),
+    ("Batallón de Infantería No. 29 (SEDENA)", "", "sedena", "unit:mx-bi-28", "number sign, parent suffix"),
+    ("SEMAR - Primera Zona Naval", "unit:mx-zn-1", "semar", "", "demo book; parent prefix"),
+    (
+        "Secretaría de Marina - 10/o. Batallón de Infantería de Marina",
+        "unit:mx-bim-10",
+        "semar",
+        "",
+        "parent prefix",
+    ),
+    (
+        "Policía Estatal, Secretaría de Seguridad Pública de Guerrero",
+        "unit:mx-guerrero-pe",
+        "state",
+        "",
+        "parent suffix, comma",
+    ),
+    (
+        "Policía Estatal de Guerrero (SSP Gro.)",
+        "unit:mx-guerrero-pe",
+        "state",
+        "",
+        "demo book; parent suffix",
+    ),
+    (
+        "Policía Estatal, Secretaría de Seguridad Pública de Michoacán",
+        "",
+        "state",
+        "unit:mx-michoacan-ssp",
+        "parent suffix; the parent is present, the unit is not",
+    ),
+    (
+        "Grupo de Operaciones Especiales (GOPES), SSP Tamaulipas",
+        "unit:mx-tamaulipas-gopes",
+        "state",
+        "",
+        "demo book; acronym, parent suffix",
+    ),
+    (
+        "Policía Ministerial, Fiscalía General del Estado de Guerrero",
+        "",
+        "state",
+        "unit:mx-guerrero-fge",
+        "parent suffix; the parent is present, the unit is not",
+    ),
+    # Acronyms in brackets.
+    ("Guardia Nacional (GN)", "unit:mx-gn", "federal", "", "demo book; acronym suffix"),
+    ("National Guard (GN)", "unit:mx-gn", "federal", "", "English, acronym suffix"),
+    ("Gendarmería Nacional (GN)", "", "federal", "unit:mx-gn", "acronym suffix of another body"),
+    (
+        "Guardia Nacional (GN), Coordinación Estatal Michoacán",
+        "",
+        "federal",
+        "unit:mx-gn",
+        "a state coordination of the parent",
+    ),
+    (
+        "Dirección de Comercialización de Armamento y Municiones (DCAM)",
+        "unit:mx-dcam",
+        "federal",
+        "",
+        "acronym suffix",
+    ),
+    ("Procuraduría General de la República (PGR)", "unit:mx-fgr", "federal", "", "demo book; former name"),
+    ("Federal Attorney General's Office (PGR)", "unit:mx-fgr", "federal", "", "English, former acronym"),
+    ("Policía Federal Ministerial (PFM)", "", "federal", "unit:mx-pf", "acronym suffix; sub-unit"),
+    ("Secretaría de Seguridad y Protección Ciudadana (SSPC)", "unit:mx-sspc", "federal", "", "demo book"),
+    ("Fiscalía General del Estado de Guerrero (FGE)", "unit:mx-guerrero-fge", "state", "", "acronym suffix"),
+    # Numbers in other notations.
+    (
+        "Batallón de Infantería de Marina No. 10 (BIM-10), Primera Zona Naval",
+        "unit:mx-bim-10",
+        "semar",
+        "",
+        "demo book; number sign, acronym, parent suffix",
+    ),
+    ("Batallón de Infantería de Marina Núm. 10", "unit:mx-bim-10", "semar", "", "number sign"),
+    ("BIM-10", "unit:mx-bim-10", "semar", "", "acronym, hyphen"),
+    ("10/o. B.I.M.", "unit:mx-bim-10", "semar", "", "slash ordinal, dotted acronym"),
+    ("10th Naval Infantry Battalion", "unit:mx-bim-10", "semar", "", "English"),
+    ("BIM-9", "", "semar", "unit:mx-bim-10", "acronym, hyphen"),
+    (
+        "Batallón de Infantería de Marina No. 9 (BIM-9), Primera Zona Naval",
+        "",
+        "semar",
+        "unit:mx-bim-10",
+        "number sign, acronym, parent suffix",
+    ),
+    ("9th Naval Infantry Battalion", "", "semar", "unit:mx-bim-10", "English"),
+    ("Batallón de Infantería Núm. 27", "unit:mx-bi-27", "sedena", "", "number sign"),
+    ("27th Infantry Battalion (Mexican Army)", "unit:mx-bi-27", "sedena", "", "English, parent suffix"),
+    ("27vo. Batallon de Infanteria (Iguala, Gro.)", "unit:mx-bi-27", "sedena", "", "demo book; address"),
+    ("41/o. Batallón de Infantería (Iguala, Gro.)", "", "sedena", "unit:mx-bi-27", "address"),
+    ("Zona Militar No. 35, Chilpancingo, Gro.", "unit:mx-zm-35", "sedena", "", "number sign, address"),
+    # English renderings.
+    ("Directorate of Arms and Munitions Sales", "unit:mx-dcam", "federal", "", "English"),
+    ("Arms and Ammunition Marketing Directorate", "unit:mx-dcam", "federal", "", "English"),
+    (
+        "Mexican Ministry of National Defense - Directorate of Arms and Munitions Sales (DCAM)",
+        "unit:mx-dcam",
+        "federal",
+        "",
+        "demo book; English, parent prefix, acronym",
+    ),
+    # A purpose after the body.
+    ("SEDENA/DCAM p/ SSP Guerrero", "unit:mx-dcam", "federal", "", "demo book; purpose"),
+    (
+        "SEDENA/DCAM - for resale to authorized law enforcement agencies",
+        "unit:mx-dcam",
+        "federal",
+        "",
+        "demo book; purpose",
+    ),
+    (
+        "Secretaría de la Defensa Nacional (SEDENA) para su comercialización a corporaciones policiales "
+        "estatales",
+        "unit:mx-sedena",
+        "federal",
+        "",
+        "demo book; purpose",
+    ),
+    # Places appended.
+    (
+        "Policía Municipal de Iguala, Guerrero",
+        "unit:mx-iguala-de-la-independencia-pm",
+        "municipal",
+        "",
+        "state appended",
+    ),
+    (
+        "Policía Municipal Iguala de la Independencia Gro.",
+        "unit:mx-iguala-de-la-independencia-pm",
+        "municipal",
+        "",
+        "state abbreviation appended",
+    ),
+    (
+        "Secretaría de Seguridad Pública Municipal de Iguala de la Independencia, Gro.",
+        "unit:mx-iguala-de-la-independencia-pm",
+        "municipal",
+        "",
+        "demo book",
+    ),
+    ("Policía Preventiva Municipal de Cocula, Guerrero", "unit:mx-cocula-pm", "municipal", "", "demo book"),
+    (
+        "Policía Municipal de Iguala, Michoacán",
+        "",
+        "municipal",
+        "unit:mx-iguala-de-la-independencia-pm",
+        "another state appended",
+    ),
+    (
+        "Policía Municipal, Chilpancingo, Gro.",
+        "",
+        "municipal",
+        "unit:mx-tixtla-de-guerrero-pm",
+        "municipality as an address",
+    ),
+    ("Policía Estatal de Guerrero, Chilpancingo", "unit:mx-guerrero-pe", "state", "", "seat appended"),
+    (
+        "Secretaría de Seguridad Pública del Estado de Guerrero, Chilpancingo, Gro.",
+        "unit:mx-guerrero-ssp",
+        "state",
+        "",
+        "demo book; seat appended",
+    ),
+    (
+        "Secretaría de Seguridad Pública de Tamaulipas, Cd. Victoria, Tamps.",
+        "unit:mx-tamaulipas-ssp",
+        "state",
+        "",
+        "seat appended",
+    ),
+    (
+        "Institución Policial Estatal Fuerza Civil, Escobedo, N.L.",
+        "unit:mx-nuevo-leon-fuerza-civil",
+        "state",
+        "",
+        "demo book; seat appended",
+    ),
+    ("SSP Yucatán, Mérida", "", "state", "unit:mx-yucatan-pe", "demo book; seat appended; the SSP is absent"),
+    # A division after its police; the state named like the country.
+    (
+        "Policía Federal, División de Gendarmería",
+        "",
+        "federal",
+        "unit:mx-pf",
+        "parent first; sub-unit absent",
+    ),
+    ("Federal Police - Gendarmerie Division", "", "federal", "unit:mx-pf", "English; sub-unit absent"),
+    (
+        "Policía Estatal del Estado de México, Toluca",
+        "unit:mx-estado-de-mexico-pe",
+        "state",
+        "",
+        "seat appended",
+    ),
+    ("SSP del Estado de México", "unit:mx-estado-de-mexico-ssp", "state", "", "acronym"),
+    ("Policía Estatal de México (SSEM)", "unit:mx-estado-de-mexico-pe", "state", "", "parent suffix"),
+    # A ministry named with the country's adjective is the national one.
+    ("Mexican Ministry of Defense", "unit:mx-sedena", "federal", "", "English, country adjective"),
+    ("Mexican Attorney General's Office", "unit:mx-fgr", "federal", "", "English, country adjective"),
+    ("Mexican State Police", "", "state", "unit:mx-jalisco-pe", "English, country adjective; no state named"),
+    # Several bodies at once.
+    ("Police forces of the State of Guerrero", "", "state", "unit:mx-guerrero-pe", "demo book; generic"),
+    ("Corporaciones policiales del Estado de Guerrero", "", "state", "unit:mx-guerrero-pe", "generic"),
+]
+
+
 def _keeps_legal_form(variant: str, name: str) -> bool:
     last = strip_accents(name).replace(".", "").replace(",", "").split()[-1].lower()
     words = strip_accents(variant).replace(".", "").replace(",", "").lower().split()
@@ -1097,9 +1348,14 @@ def main() -> None:
                         how,
                     ]
                 )
+        for text, expected, category, twin, how in DEMO_BOOK:
+            n += 1
+            writer.writerow([f"q{n:04d}", text, expected, category, "" if expected else "yes", twin, how])
     present = sum(e.present for e in entities)
-    negatives = sum(len(e.variants) for e in entities if not e.present)
-    total = sum(len(e.variants) for e in entities)
+    negatives = sum(len(e.variants) for e in entities if not e.present) + sum(
+        1 for r in DEMO_BOOK if not r[1]
+    )
+    total = sum(len(e.variants) for e in entities) + len(DEMO_BOOK)
     print(
         f"registry: {present} entities; queries: {total} ({negatives} hard negatives, "
         f"{negatives / total:.0%})"

@@ -709,8 +709,11 @@ def crime_control_findings(
         party = licence.parties[index]
         res = facts.resolutions.get(index)
         unit = registry.units.get(res.unit_key) if res and res.unit_key else None
+        # A party that resolves to a unit can still leave the final end user unidentified (SEDENA/DCAM
+        # "for resale to authorized law enforcement agencies"): then the wording says whether it is police.
+        unidentified = unit is None or finding.code in ("generic_end_user", "reseller_without_final_end_user")
         police = (unit is not None and unit.kind in LAW_ENFORCEMENT_KINDS) or (
-            unit is None
+            unidentified
             and bool(_POLICE.search(fold(party.name)) or _POLICE.search(fold(licence.end_use or "")))
         )
         if police:

@@ -159,7 +159,20 @@ def _correct(word: str) -> str | None:
     return None
 
 
-_SEGMENT = re.compile(r"\s+[-–—/|]\s+|\s*;\s*")
+#: Where a name joins a unit to its parent ("SEDENA - 22/a. Zona Militar", "SEDENA/DCAM", "SSPC; Guardia
+#: Nacional") or adds a parent, an acronym or an address after it ("27/o. BI (SEDENA)", "…, Primera Zona
+#: Naval", "…, Chilpancingo, Gro.").
+_PARTS = re.compile(r"\s+[-–—/|]\s+|\s*;\s*|(?<=[A-Z]{2})[/-](?=[A-Z]{2})|\s*,\s*|\s*[()\[\]]\s*")
+#: A purpose written after the body: "SEDENA/DCAM p/ SSP Guerrero", "SEDENA para su comercialización a…",
+#: "DCAM - for resale to authorized law enforcement agencies". The body is what comes before.
+_PURPOSE = re.compile(
+    r"(?:\s+-)?\s+(?:p/|para|for|destinad[oa]s?\s+a|intended\s+for|on\s+behalf\s+of)\s+\S.*$", re.IGNORECASE
+)
+_UNRANKED = 9
+_ADDRESS_COST_FLAG = "d"
+_RANKED_GROUPS = frozenset({"institution", "unit_type", "arm", "police_type"})
+_ABOVE_MUNICIPAL = frozenset({"state", "federal"})
+_BODY_GROUPS = frozenset({"institution", "unit_type", "arm", "branch", "police_type", "domain", "-"})
 
 
 class Analyser:
@@ -168,26 +181,128 @@ class Analyser:
     def readings(self, name: str) -> list[tuple[tuple[Token, ...], float]]:
         """The ways to read a name as an organisation, each with a factor on its score.
 
-        "Gobierno del Estado de Tamaulipas - Secretaría de Seguridad Pública" names the secretariat, with
-        its parent first: besides the whole name, the last segment is read on its own, keeping the places
-        and the level of government the earlier segments give. Reading a part costs a little (the factor),
-        so a candidate that matches the whole name ranks first.
+        Besides the whole name:
+        - a purpose after the body is left out ("SEDENA/DCAM p/ SSP Guerrero" is consigned to the DCAM);
+        - a name written as parts (a parent before or after the unit, an acronym in brackets, an address) is
+          also read as each part that names a body, keeping the places and the level of government the
+          other parts give. Places of an address part ("(Iguala, Gro.)", ", Chilpancingo") are flagged
+          `d`: they agree or disagree like any place but cost little when the other side has none, and a
+          municipality in the address of a state or federal body is its seat, not part of its name.
+          Parts that rank as parents of another part (ranks.tsv: "Secretaría…", "SEDENA", "Primera Zona
+          Naval" after a battalion) are not read alone: the name is about the unit, not its parent.
+        Reading a part costs a little (the factor), so a candidate that matches the whole name ranks first.
         """
         whole = self.analyse(name).tokens
-        parts = [p for p in _SEGMENT.split(name) if p.strip()]
+        out: list[tuple[tuple[Token, ...], float]] = [(whole, 1.0)]
+        text, base = name, 1.0
+        cut = _PURPOSE.sub("", name).strip(" -,;")
+        if cut and cut != name:
+            tokens = self.analyse(cut).tokens
+            if tokens and any(t[0] != "p" for t in tokens):
+                text, base = cut, 0.99
+                out.append((tokens, base))
+        company = any(t[0] == "l" for t in whole)  # "Sturm, Ruger & Co., Inc.": commas are not parts
+        raw = [p.strip() for p in _PARTS.split(text)]
+        if company:
+            raw = [p.strip() for p in re.split(r"\s+[-–—/|]\s+|\s*;\s*", text)]
+        raw = [p for p in raw if p]
+        if len(raw) < 2:
+            return out
+        parts = [(p, self.analyse(p).tokens) for p in raw]
+        parts = [(p, tokens) for p, tokens in parts if tokens]
+        # An acronym in its own part that spells another part restates it: "Gendarmería Nacional (GN)".
+        parts = [
+            (p, tokens)
+            for p, tokens in parts
+            if not (
+                " " not in p
+                and p.isupper()
+                and any(
+                    q is not p and acronym_window(fold_text(p), surface_words(list(other))) is not None
+                    for q, other in parts
+                )
+            )
+        ]
         if len(parts) < 2:
-            return [(whole, 1.0)]
-        last = self.analyse(parts[-1]).tokens
-        carried: list[Token] = []
-        for part in parts[:-1]:
-            for t in self.analyse(part).tokens:
-                if t[0] == "p" or (t[0] == "c" and self.vocab.concept_group.get(t[1]) == "level"):
-                    carried.append(t)
-        reading = tuple(last) + tuple(t for t in carried if t not in last)
-        if not reading or reading == whole:
-            return [(whole, 1.0)]
-        share = min(1.0, len(reading) / max(1, len(whole)))
-        return [(whole, 1.0), (reading, 1.0 - 0.05 * (1.0 - share))]
+            return out
+        kinds = [self._part_kind(tokens) for _p, tokens in parts]
+        bodies = [i for i, kind in enumerate(kinds) if kind == "body"]
+        if not bodies or kinds[0] == "other":
+            return out  # a name of plain words first is the name itself, whatever follows
+        ranks = {i: self._rank(parts[i][1]) for i in bodies}
+        top = max(ranks.values())
+        for i in bodies:
+            if ranks[i] < top:
+                continue  # a parent of the unit the name is about
+            body = parts[i][1]
+            above_municipal = bool(
+                {t[1] for t in body if t[0] == "c"} & _ABOVE_MUNICIPAL
+                or any(
+                    t[0] == "c" and self.vocab.concept_group.get(t[1]) in ("unit_type", "arm", "branch")
+                    for t in body
+                )
+                or any(t[0] == "c" and t[1] in _NOT_CIVIL for t in body)
+            )
+            seen = {(t[0], t[1]) for t in body}
+            carried: list[Token] = []
+            for j, (_p, tokens) in enumerate(parts):
+                if j == i or kinds[j] == "other":
+                    continue
+                for t in tokens:
+                    if (t[0], t[1]) in seen:
+                        continue
+                    if t[0] == "p":
+                        municipal_only = all(k.startswith("mu:") for k in t[1].split("|"))
+                        if kinds[j] == "address":
+                            if municipal_only and above_municipal:
+                                continue  # the seat of a state or federal body
+                            t = (t[0], t[1], t[2], t[3] + _ADDRESS_COST_FLAG)
+                        carried.append(t)
+                        seen.add((t[0], t[1]))
+                    elif (
+                        t[0] == "c"
+                        and kinds[j] != "address"
+                        and self.vocab.concept_group.get(t[1]) == "level"
+                        and "m" not in t[3]
+                    ):
+                        carried.append(t)
+                        seen.add((t[0], t[1]))
+            reading = tuple(body) + tuple(carried)
+            if any(reading == r for r, _f in out):
+                continue
+            share = min(1.0, len(reading) / max(1, len(whole)))
+            factor = base * (1.0 - 0.05 * (1.0 - share))
+            out.append((reading, factor))
+        return out
+
+    def _part_kind(self, tokens: tuple[Token, ...]) -> str:
+        """body (names a body: a concept of a body, an acronym or a number), address (places only),
+        context (places, levels and words like "Gobierno": "Gobierno del Estado de Tamaulipas") or other
+        (plain words: an unknown locality, a person's or company's name)."""
+        groups = self.vocab.concept_group
+        if all(t[0] == "p" for t in tokens):
+            return "address"
+        if all(t[0] == "p" or (t[0] == "c" and groups.get(t[1]) in ("level", "noise")) for t in tokens):
+            return "context"
+        for t in tokens:
+            if t[0] == "n" or (t[0] == "w" and "a" in t[3]):
+                return "body"
+            if t[0] == "c" and groups.get(t[1], "-") in _BODY_GROUPS:
+                return "body"
+        return "other"
+
+    def _rank(self, tokens: tuple[Token, ...]) -> int:
+        """How high the body a part names sits (ranks.tsv): the highest rank of its kind concepts, 9 for a
+        kind not in the table (a battalion, a police force, a directorate) or for none."""
+        found = []
+        for t in tokens:
+            if t[0] != "c":
+                continue
+            if t[1] in self.vocab.ranks:
+                found.append(self.vocab.ranks[t[1]])
+            elif self.vocab.concept_group.get(t[1]) in _RANKED_GROUPS:
+                found.append(_UNRANKED)
+        return max(found, default=_UNRANKED)
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or load_vocabulary()
@@ -250,6 +365,14 @@ class Analyser:
                 i += length
                 continue
             length, meaning = self._phrase_at(texts, words, i, trailing)
+            if meaning is not None and not meaning.places and length > 1:
+                # A place that starts inside this phrase and runs past it wins the overlap: "del Estado de
+                # México" is the State of Mexico, not "del estado" followed by the country.
+                for k in range(1, length):
+                    place_length, place = self._phrase_at(texts, words, i + k, trailing)
+                    if place is not None and place.places and i + k + place_length > i + length:
+                        length, meaning = self._phrase_at(texts, words, i, i + k)
+                        break
             if meaning is None:
                 length = 1
                 self._plain(words[i], texts[i], all_upper, tokens, words, i)
@@ -380,7 +503,40 @@ class Analyser:
             merged.append(token)
         out = [t for t in merged if t[0] != "s"]
         out = self._equivalents(out)
-        return _drop_redundant_acronyms(_imply_level(out))
+        out = self._state_named_like_the_country(out)
+        return _drop_redundant_acronyms(self._imply_national(_imply_level(out)))
+
+    def _imply_national(self, tokens: list[Token]) -> list[Token]:
+        """A secretariat or prosecutor named with its country's adjective is the national one: "Mexican
+        Ministry of Defense" is the Secretaría de la Defensa Nacional. Only the adjective counts ("SSP
+        México" may be the State of Mexico's). The implied level (flag m) costs nothing when the other side
+        has none."""
+        concepts = {t[1] for t in tokens if t[0] == "c"}
+        if concepts & {"federal", "state", "municipal"} or not concepts & _STATE_BODIES:
+            return tokens
+        places = [t for t in tokens if t[0] == "p"]
+        if not places or any(not k.startswith("cc:") for t in places for k in t[1].split("|")):
+            return tokens
+        names = self.vocab.place_names
+        if any(t[2] != fold_text(names.get(k, k)) for t in places for k in t[1].split("|")):
+            return [*tokens, ("c", "federal", "", "m")]
+        return tokens
+
+    def _state_named_like_the_country(self, tokens: list[Token]) -> list[Token]:
+        """A state body named after "México" names the State of Mexico: "Policía Estatal de México" is the
+        Estado de México's, since the country has no state police. The place reads as both."""
+        concepts = {t[1] for t in tokens if t[0] == "c" and "m" not in t[3]}
+        if "state" not in concepts or "federal" in concepts:
+            return tokens
+        if any(k.startswith("st:") for t in tokens if t[0] == "p" for k in t[1].split("|")):
+            return tokens
+        out = []
+        for t in tokens:
+            state = self.vocab.state_keys.get(t[2]) if t[0] == "p" else None
+            if state is not None and all(k.startswith("cc:") for k in t[1].split("|")):
+                t = ("p", "|".join(sorted({*t[1].split("|"), state})), t[2], t[3])
+            out.append(t)
+        return out
 
     def _equivalents(self, tokens: list[Token]) -> list[Token]:
         concepts = {t[1] for t in tokens if t[0] == "c"}
@@ -446,12 +602,20 @@ def _drop_redundant_acronyms(tokens: list[Token]) -> tuple[Token, ...]:
         by_acronym: dict[str, list[Token]] = {}
         for t in expanded:
             by_acronym.setdefault(t[2], []).append(t)
+        plain_words = surface_words([t for t in plain if t[0] in "wcp"])
         redundant = {
             acronym
             for acronym, group in by_acronym.items()
-            if all((t[0], t[1]) in plain_concepts for t in group if t[0] in "cp")
-            and any(t[0] in "cp" for t in group)
-            and len(plain) > 1
+            if len(plain) > 1
+            and (
+                (
+                    all((t[0], t[1]) in plain_concepts for t in group if t[0] in "cp")
+                    and any(t[0] in "cp" for t in group)
+                )
+                # The letters spell the words beside it, whatever the acronym usually stands for:
+                # "Gendarmería Nacional (GN)" is not the Guardia Nacional.
+                or acronym_window(acronym.replace(" ", ""), plain_words) is not None
+            )
         }
         if redundant:
             tokens = [t for t in tokens if not ("x" in t[3] and t[2] in redundant)]
@@ -477,17 +641,22 @@ def surface_words(tokens: list[Token]) -> list[str]:
     return out
 
 
+#: Words an acronym may pass over inside the name it shortens: FGJEM = Fiscalía General de Justicia del
+#: Estado de México.
+_SKIPPABLE = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "of", "the", "and", "for", "en"})
+
+
 @functools.lru_cache(maxsize=100_000)
-def _covers(acronym: str, words: tuple[str, ...]) -> bool:
+def _covers(acronym: str, words: tuple[str, ...], first_word: bool = True) -> bool:
     if not words:
         return not acronym
     if not acronym:
         return False
     first = words[0]
     for k in range(min(len(first), 3, len(acronym)), 0, -1):
-        if first.startswith(acronym[:k]) and _covers(acronym[k:], words[1:]):
+        if first.startswith(acronym[:k]) and _covers(acronym[k:], words[1:], False):
             return True
-    return False
+    return not first_word and len(words) > 1 and first in _SKIPPABLE and _covers(acronym, words[1:], False)
 
 
 def covers_acronym(acronym: str, words: list[str]) -> bool:

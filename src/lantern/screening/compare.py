@@ -147,7 +147,8 @@ class Comparer:
         if kind == "w":
             return w * (cfg.missing_person_word_cost if person else cfg.missing_word_cost)
         if kind == "p":
-            return cfg.missing_place_cost
+            # A place from an address ("(Iguala, Gro.)") says where the body sits, not which body it is.
+            return cfg.missing_qualifier_cost if "d" in token[3] else cfg.missing_place_cost
         if kind == "n":
             return cfg.missing_number_cost
         if kind == "c":

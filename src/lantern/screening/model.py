@@ -9,7 +9,7 @@ from typing import Any
 
 #: Changes whenever scoring changes in a way that matters. The licence review withdraws analyst
 #: dispositions made under another version, so bump it with every change to vocabulary, rules or weights.
-MATCHER_VERSION = "lantern-screening-1"
+MATCHER_VERSION = "lantern-screening-2"
 
 
 class Decision(StrEnum):

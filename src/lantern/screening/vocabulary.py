@@ -29,6 +29,7 @@ DATA_FILES = (
     "abbreviations.tsv",
     "nicknames.tsv",
     "equivalences.tsv",
+    "ranks.tsv",
 )
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -67,6 +68,8 @@ class Vocabulary:
     nicknames: frozenset[tuple[str, str]] = frozenset()
     #: (concepts present, concepts meant), largest first: see equivalences.tsv.
     equivalences: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
+    #: concept -> how high a body of that kind sits in a hierarchy (0 = ministry); see ranks.tsv.
+    ranks: dict[str, int] = field(default_factory=dict)
     digest: str = ""
 
     def add(self, phrase: str, **meaning: object) -> None:
@@ -139,6 +142,12 @@ def load_vocabulary() -> Vocabulary:
             if not form.endswith("."):
                 vocab.state_keys[form] = key
         states_by_name[code] = key
+        # A registry's state field may give the official name, or drop its "Estado de" ("México"); as a
+        # state field it can only mean the state, though in a name "México" is the country.
+        official = fold(name)
+        vocab.state_keys.setdefault(official, key)
+        if official.startswith("estado de "):
+            vocab.state_keys.setdefault(official.removeprefix("estado de "), key)
     municipalities: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for state, name, _population, forms in _rows("places_mx.tsv"):
         municipalities[(state, name)] = (f"mu:{state}:{_slug(forms.split('|')[0])}", forms.split("|"))
@@ -176,6 +185,7 @@ def load_vocabulary() -> Vocabulary:
     vocab.nicknames = frozenset(pairs)
     rules = [(frozenset(left.split()), tuple(right.split())) for left, right in _rows("equivalences.tsv")]
     vocab.equivalences = tuple(sorted(rules, key=lambda r: -len(r[0])))
+    vocab.ranks = {concept: int(rank) for concept, rank in _rows("ranks.tsv")}
     vocab.single_words = frozenset(p for p in vocab.phrases if " " not in p)
     return vocab
 

@@ -69,7 +69,8 @@ def test_licence_search_filters(client_for: ClientFor, world: World) -> None:
     assert refused.status_code == 422
     body = refused.json()
     assert body["code"] == "validation_problem"
-    assert len(body["problems"]) == 1 and body["problems"][0].startswith("country:")
+    assert len(body["problems"]) == 1
+    assert body["problems"][0].startswith("country:")
     assert client.get("/licences", params={"agency": "NASA"}).status_code == 422
 
 

@@ -514,6 +514,17 @@ def test_the_502b_gap_covers_the_guardia_nacional_and_end_uses_that_say_police()
     )
 
 
+def test_a_reseller_for_police_leaves_a_police_end_user_unidentified_in_the_502b_gap() -> None:
+    # The end user resolves to the DCAM, which resells: the police unit that receives the items is unnamed.
+    lic = licence(
+        "SEDENA/DCAM - for resale to authorized law enforcement agencies", items=[semi_0a501("690000")]
+    )
+    found = review(lic, {1: resolved("mx-dcam")}, registry())
+    assert [f.code for f in only(found, Criterion.CRIME_CONTROL)] == ["police_end_user_unidentified"]
+    army = licence("SEDENA/DCAM - for resale to the army", items=[semi_0a501("690000")])
+    assert only(review(army, {1: resolved("mx-dcam")}, registry()), Criterion.CRIME_CONTROL) == []
+
+
 def test_usml_items_are_not_in_the_502b_gap() -> None:
     found = review(licence("GOPES"), {1: resolved("mx-tam-gopes")}, registry(CAMARGO))
     assert only(found, Criterion.CRIME_CONTROL) == []

@@ -104,6 +104,16 @@ def test_juarez_is_not_oaxaca_de_juarez() -> None:
         ("Secretaría de la Defensa Nacional", "SEDENA"),
         ("Batallón de Infantería de Marina", "BIM"),
         ("Fiscalía General de la República", "FGR"),
+        (
+            "Dirección de Comercialización de Armamento y Municiones",
+            "Arms and Ammunition Marketing Directorate",
+        ),
+        (
+            "Dirección de Comercialización de Armamento y Municiones",
+            "Directorate of Arms and Munitions Sales",
+        ),
+        ("Dirección de Comercialización de Armamento y Municiones", "DCAM"),
+        ("Batallón de Infantería de Marina", "Naval Infantry Battalion"),
     ],
 )
 def test_translations_abbreviations_and_acronyms_share_concepts(a: str, b: str) -> None:
@@ -171,6 +181,8 @@ def test_person_names_keep_their_words() -> None:
         ("gopes", ["grupo", "operaciones", "especiales"], True),
         ("ssp", ["secretaria", "marina"], False),
         ("abc", ["alpha", "beta"], False),
+        ("fgjem", ["fiscalia", "general", "justicia", "del", "estado", "mexico"], True),
+        ("fgm", ["fiscalia", "general", "de", "la", "republica"], False),
     ],
 )
 def test_acronyms_spell_word_starts(acronym: str, words: list[str], covers: bool) -> None:
@@ -187,3 +199,71 @@ def test_readings_of_a_name_with_its_parent_first() -> None:
 
 def test_fold_text() -> None:
     assert fold_text("  Policía   ESTATAL, Gro. ") == "policia estatal gro"
+
+
+def _reading_keys(name: str) -> list[set[tuple[str, str]]]:
+    return [{(t[0], t[1]) for t in tokens} for tokens, _factor in ANALYSER.readings(name)]
+
+
+def test_a_parent_after_the_unit_is_read_as_its_parent() -> None:
+    readings = _reading_keys("Policía Estatal, Secretaría de Seguridad Pública de Guerrero")
+    assert {("c", "police"), ("c", "state"), ("p", "mu:CHIH:ciudad-guerrero|st:GRO")} in readings
+    # The secretariat ranks as the parent, so it is not read alone.
+    assert not any(("c", "secretariat") in r and ("c", "police") not in r for r in readings)
+    battalion = _reading_keys("Batallón de Infantería de Marina No. 10 (BIM-10), Primera Zona Naval")
+    assert {("c", "battalion"), ("c", "marine_infantry"), ("n", "10")} in battalion
+    assert not any(("n", "1") in r and ("n", "10") not in r for r in battalion)
+
+
+def test_a_purpose_after_the_body_is_left_out() -> None:
+    readings = _reading_keys("SEDENA/DCAM p/ SSP Guerrero")
+    assert any(("c", "directorate") in r and not any(k[0] == "p" for k in r) for r in readings)
+    assert ANALYSER.readings("Secretaría de la Defensa Nacional para su comercialización")[1][1] == 0.99
+
+
+def test_an_address_after_the_body_costs_little_and_drops_the_seat_of_a_state_body() -> None:
+    *_whole, (body, _f) = ANALYSER.readings("27vo. Batallon de Infanteria (Iguala, Gro.)")
+    assert ("n", "27") in {(t[0], t[1]) for t in body}
+    places = [t for t in body if t[0] == "p"]
+    assert places
+    assert all("d" in t[3] for t in places)
+    assert all("mu:" not in t[1] for t in places)  # Iguala is the battalion's seat
+    municipal = ANALYSER.readings("Policía Municipal, Iguala, Gro.")
+    assert any(any(t[0] == "p" and "iguala" in t[1] for t in r) for r, _f in municipal[1:])
+
+
+def test_an_acronym_that_spells_the_name_beside_it_is_dropped_whatever_it_usually_means() -> None:
+    assert kinds_and_keys("Gendarmería Nacional (GN)") == kinds_and_keys("Gendarmería Nacional")
+    assert ("c", "guard") in kinds_and_keys("Policía Estatal de Guerrero (GN)")
+    assert kinds_and_keys("Fiscalía General de Justicia del Estado de México (FGJEM)") == kinds_and_keys(
+        "Fiscalía General de Justicia del Estado de México"
+    )
+
+
+def test_a_name_of_plain_words_first_is_not_split() -> None:
+    assert len(ANALYSER.readings("Gendarmería Nacional (GN)")) == 1
+    assert len(ANALYSER.readings("Sturm, Ruger & Co., Inc.")) == 1
+
+
+def test_a_place_that_starts_inside_a_phrase_and_runs_past_it_wins() -> None:
+    assert kinds_and_keys("Policía Estatal del Estado de México") == [
+        ("c", "police"),
+        ("c", "state"),
+        ("p", "st:MEX"),
+    ]
+
+
+def test_a_state_body_named_after_mexico_is_the_state_of_mexico() -> None:
+    assert ("p", "cc:mx|st:MEX") in kinds_and_keys("Policía Estatal de México")
+    assert ("p", "cc:mx") in kinds_and_keys("Policía Federal de México")
+
+
+def test_a_division_after_its_police_is_the_unit() -> None:
+    readings = _reading_keys("Policía Federal, División de Gendarmería")
+    assert not any(r == {("c", "police"), ("c", "federal")} for r in readings)
+
+
+def test_a_ministry_named_with_its_countrys_adjective_is_the_national_one() -> None:
+    assert ("c", "federal") in kinds_and_keys("Mexican Ministry of Defense")
+    assert ("c", "federal") not in kinds_and_keys("SSP México")
+    assert ("c", "federal") not in kinds_and_keys("Mexican State Police")

@@ -19,7 +19,18 @@ def test_all_32_states_have_a_place_and_abbreviations() -> None:
 
 
 def test_every_concept_row_has_a_known_group() -> None:
-    groups = {"institution", "unit_type", "arm", "branch", "level", "police_type", "domain", "-", "noise"}
+    groups = {
+        "institution",
+        "unit_type",
+        "arm",
+        "branch",
+        "level",
+        "police_type",
+        "domain",
+        "collective",
+        "-",
+        "noise",
+    }
     for phrase, concepts, group in _rows("concepts.tsv"):
         assert phrase == phrase.lower().strip()
         assert concepts.split()

@@ -330,7 +330,7 @@ def record_check_form(
             "serials": parse_serial_lines(serials),
             "notes": notes or None,
             "check": check or None,
-        }
+        },
     )
     done = _record(database, settings, account, body)
     target = f"/cases/{segment(done.case)}" if done.case else f"/checks/{segment(done.check)}"
