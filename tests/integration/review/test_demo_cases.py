@@ -72,8 +72,7 @@ DESIGNED: dict[str, tuple[set[str], set[str]]] = {
     "DDTC/SYN-12-0001": ({C1_AFTER}, {"contains"}),
     "DDTC/SYN-13-0037": ({C1_AFTER}, {"is"}),
     "DDTC/SYN-15-0002": ({C1_AFTER}, {"is"}),
-    # Generic wording fails criterion 2; screening still finds the Guerrero state police behind it.
-    "DDTC/SYN-15-0003": ({GENERIC, C1_AFTER}, {"is"}),
+    "DDTC/SYN-15-0003": ({GENERIC}, set()),
     "DDTC/SYN-15-0038": ({C1_AFTER}, {"is"}),
     "DDTC/SYN-15-0039": (set(), set()),  # denied
     "DDTC/SYN-16-0036": ({C1_BEFORE}, {"is"}),
@@ -92,9 +91,9 @@ DESIGNED: dict[str, tuple[set[str], set[str]]] = {
     "DDTC/SYN-21-0010": ({C1_BEFORE}, {"is"}),
     "DDTC/SYN-21-0014": ({CN_MISSING}, set()),
     "DDTC/SYN-23-0042": ({RESELLER}, set()),
-    # Designed outcomes that need screening to resolve the name as written.
     "BIS/SYN-D100009": (set(), set()),
-    "BIS/SYN-D100029": ({SECRETARIAT}, set()),
+    # Commerce firearms for a police end user named only at secretariat level: the 502B gap applies too.
+    "BIS/SYN-D100029": ({SECRETARIAT, B502_UNIDENTIFIED}, set()),
     "BIS/SYN-D100050": (set(), set()),
     "DDTC/SYN-15-0040": ({C1_BEFORE}, {"contains"}),
     "DDTC/SYN-18-0022": ({RESELLER}, set()),
@@ -103,18 +102,7 @@ DESIGNED: dict[str, tuple[set[str], set[str]]] = {
     "DDTC/SYN-22-0012": ({C1_BEFORE}, {"belongs to"}),
 }
 
-SCREENING_MISSES = {
-    "BIS/SYN-D100009": "“Fuerzas Especiales de la Guardia Estatal (SSP Tamaulipas)”: parent in brackets",
-    "BIS/SYN-D100029": "shipment consignee naming Fuerza Civil is not resolved",
-    "BIS/SYN-D100050": "“… del Estado de México (FGJEM)”: acronym in brackets",
-    "DDTC/SYN-15-0040": (
-        "“SEDENA - 22/a. Zona Militar (Santa María Rayón, Edo. Méx.)”: parent prefixed, place"
-    ),
-    "DDTC/SYN-18-0022": "English long name of DCAM",
-    "DDTC/SYN-20-0005": "“Grupo de Operaciones Especiales (GOPES), SSP Tamaulipas”: parent appended",
-    "DDTC/SYN-20-0011": "English long name of DCAM",
-    "DDTC/SYN-22-0012": "“Batallón de Infantería de Marina No. 10 (BIM-10), Primera Zona Naval”",
-}
+SCREENING_MISSES: dict[str, str] = {}
 
 
 def _relation(finding_evidence: list[dict[str, object]]) -> str:
