@@ -70,6 +70,11 @@ def samples(world: World) -> dict[str, str]:
         "number": own.number,
         "units:key": world.units["gopes"].key,
         "allegations:key": world.allegations["camargo"].key,
+        # Findings and alerts exist once the book is reviewed; before, an allowed role gets 404, not 403.
+        "finding_id": "1",
+        "alert_id": "1",
+        "party_id": str(own.parties[0].id),
+        "upload": "0123456789abcdefghij",
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lantern.web.routes import allegations, audit, home, licences, session, units
+from lantern.web.routes import allegations, audit, home, imports, licences, review, screening, session, units
 from lantern.web.routing import LanternRouter
 
 ROUTERS: list[LanternRouter] = [
@@ -12,4 +12,7 @@ ROUTERS: list[LanternRouter] = [
     units.router,
     allegations.router,
     audit.router,
+    review.router,
+    screening.router,
+    imports.router,
 ]

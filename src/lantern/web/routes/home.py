@@ -15,6 +15,7 @@ from lantern.audit.service import recent
 from lantern.licences.service import LicenceFilter, summarise_book
 from lantern.web.deps import CurrentAccount, SessionDep
 from lantern.web.models import BookRead, DashboardRead, HealthRead, SlotLineRead, SlotRead
+from lantern.web.routes import review
 from lantern.web.routes.audit import audit_entry_read
 from lantern.web.routes.common import account_read
 from lantern.web.routes.licences import run_search
@@ -41,11 +42,25 @@ class DashboardSlot:
 
 SLOTS: list[DashboardSlot] = [
     DashboardSlot(
-        "findings", "Open findings by criterion", Permission.REVIEW_READ, "Arrives with the licence review."
+        "findings",
+        "Open findings by criterion",
+        Permission.REVIEW_READ,
+        "Arrives with the licence review.",
+        review.open_findings_lines,
     ),
-    DashboardSlot("alerts", "New alerts", Permission.REVIEW_READ, "Arrives with the licence review."),
     DashboardSlot(
-        "held_shipments", "Held shipments", Permission.MONITORING_READ, "Arrives with shipment monitoring."
+        "alerts",
+        "New alerts",
+        Permission.REVIEW_READ,
+        "Arrives with the licence review.",
+        review.new_alerts_lines,
+    ),
+    DashboardSlot(
+        "held_shipments",
+        "Held shipments",
+        Permission.MONITORING_READ,
+        "Arrives with shipment monitoring.",
+        review.held_shipments_lines,
     ),
     DashboardSlot(
         "checks_due", "End-use checks due", Permission.MONITORING_READ, "Arrives with end-use checks."
