@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from lantern.accounts.model import Permission, Role
-from lantern.web.models_review import LicenceReviewRead
+from lantern.web.models_review import LicenceReviewRead, UnitShipmentRead, WeaponRead
 
 
 class AccountRead(BaseModel):
@@ -229,6 +229,12 @@ class UnitRead(BaseModel):
     notes: str | None
     timeline: str = Field(description="URL of the allegation timeline chart (SVG).")
     timeline_summary: str = Field(description="What the chart shows, in words.")
+    shipments: list[UnitShipmentRead] = Field(
+        default_factory=list, description="Shipments consigned to the unit, oldest first."
+    )
+    weapons: list[WeaponRead] = Field(
+        default_factory=list, description="What it holds, by make, model and calibre, with serials."
+    )
 
 
 class CitationRead(BaseModel):

@@ -6,7 +6,7 @@ exactly the model its JSON twin returns.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -249,3 +249,10 @@ class WeaponRead(BaseModel):
     count: int
     serials: list[str]
     how: str = Field(description="How the unit came to hold them: shipment or custody record.")
+
+
+class UnitShipmentRead(BaseModel):
+    key: str
+    licence: str
+    ship_date: date
+    status: str
