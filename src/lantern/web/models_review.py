@@ -173,7 +173,7 @@ class DisposeFindingIn(BaseModel):
 
 
 class DecideIn(BaseModel):
-    action: str = Field(pattern="^(suspend|revoke|reinstate)$")
+    action: str = Field(pattern="^(approve|deny|suspend|revoke|reinstate)$")
     justification: str = Field(min_length=1, max_length=5000)
     findings: list[RowNumber] = Field(default_factory=list, max_length=100)
 
