@@ -65,8 +65,9 @@ def database(licences: int, seed: int) -> str:
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
-def prepare(settings: Settings, licences: int, seed: int) -> None:
-    """Import the book and review it in full, unless an earlier run did (a finished review job says so)."""
+def prepare(settings: Settings, licences: int, seed: int, *, review: bool = True) -> None:
+    """Import the book and review it in full, unless an earlier run did (a finished review job says so).
+    Without `review`, licence pages are measured with no resolutions or findings to show."""
     db = Database.from_url(settings.resolved_database_url)
     migrate.upgrade(db.engine)
     with db.session() as session:
@@ -77,7 +78,7 @@ def prepare(settings: Settings, licences: int, seed: int) -> None:
         files = sorted(book(licences, seed).glob("*.jsonl"))
         import_files(db, files, actor="bench", settings=settings.imports)
         print(f"# imported {licences:,} licences in {time.perf_counter() - started:.0f} s", flush=True)
-    if not done:
+    if review and not done:
         started = time.perf_counter()
         _job, outcome = run_review(db, settings, as_of=AS_OF)
         print(f"# reviewed in {time.perf_counter() - started:.0f} s: {outcome.new:,} findings", flush=True)
@@ -168,13 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", default="2m")
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes.")
     parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--no-review", action="store_true", help="Do not review the book before the load.")
     options = parser.parse_args(argv)
 
     OUT.mkdir(parents=True, exist_ok=True)
     url = database(options.licences, options.seed)
     data = OUT / f"webload-data-{options.licences}-s{options.seed}"
     settings = Settings(data_dir=data, database_url=url)
-    prepare(settings, options.licences, options.seed)
+    prepare(settings, options.licences, options.seed, review=not options.no_review)
     if options.prepare_only:
         return 0
     token, licences, units, names = samples(settings, options.seed)
