@@ -9,7 +9,7 @@ the audit log in the same transaction and re-vets what the action can change.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -35,6 +35,7 @@ from lantern.review.reading import (
 from lantern.review.service import DECISION_EFFECTS, Outcome
 from lantern.review.triggers import decide_and_review, dispose_resolution_and_revet
 from lantern.web.deps import CurrentAccount, DatabaseDep, SessionDep, SettingsDep
+from lantern.web.errors import ErrorOut
 from lantern.web.models import SlotLineRead
 from lantern.web.models_review import (
     MAX_ROW_ID,
@@ -71,6 +72,12 @@ PAGE_DECISIONS = ("approve", "deny", "suspend", "revoke", "reinstate")
 
 #: A row number in a path: within the 32-bit range every database stores.
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+#: Actions refused because of the record's state: a resolved finding, a licence whose status does not allow
+#: the decision, an alert already acknowledged.
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "The record's state does not allow this action now."}
+}
 
 Justification = Annotated[str, Form(min_length=1, max_length=5000, description="Why: kept in the audit log.")]
 Next = Annotated[str, Form(max_length=2000)]
@@ -306,7 +313,12 @@ def do_dispose_finding(
     return done_read(f"Finding {finding_id} on licence {key} is now {body.status}.", Outcome())
 
 
-@router.api("/api/findings/{finding_id}/dispositions", permission=Permission.REVIEW_DECIDE, methods=("POST",))
+@router.api(
+    "/api/findings/{finding_id}/dispositions",
+    permission=Permission.REVIEW_DECIDE,
+    methods=("POST",),
+    errors=CONFLICT,
+)
 def dispose_finding_api(
     finding_id: RowId, body: DisposeFindingIn, database: DatabaseDep, account: CurrentAccount
 ) -> ActionDoneRead:
@@ -358,7 +370,10 @@ def do_decide(
 
 
 @router.api(
-    "/api/licences/{agency}/{number}/decisions", permission=Permission.REVIEW_DECIDE, methods=("POST",)
+    "/api/licences/{agency}/{number}/decisions",
+    permission=Permission.REVIEW_DECIDE,
+    methods=("POST",),
+    errors=CONFLICT,
 )
 def decide_api(
     agency: Agency,
@@ -457,7 +472,12 @@ def do_acknowledge(
     return done_read(f"Alert {alert_id} acknowledged.", Outcome())
 
 
-@router.api("/api/alerts/{alert_id}/acknowledgement", permission=Permission.REVIEW_DECIDE, methods=("POST",))
+@router.api(
+    "/api/alerts/{alert_id}/acknowledgement",
+    permission=Permission.REVIEW_DECIDE,
+    methods=("POST",),
+    errors=CONFLICT,
+)
 def acknowledge_api(
     alert_id: RowId, body: AcknowledgeIn, database: DatabaseDep, account: CurrentAccount
 ) -> ActionDoneRead:
