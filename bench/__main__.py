@@ -6,6 +6,7 @@ python -m bench screening_speed --entities 100000
 python -m bench import_licences --licences 200000 --runs 3
 python -m bench review_book --licences 200000 --backend sqlite
 python -m bench trace_serials --serials 10000000 --backend postgresql
+python -m bench web_load --licences 200000 --users 50 --workers 2
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ BENCHMARKS = [
     "review_book",
     "trace_serials",
     "demo_resolutions",
+    "web_load",
 ]
 
 

@@ -95,6 +95,10 @@ class WebSettings(BaseModel):
     password_min_length: int = Field(default=12, description="Fewest characters a new password may have.")
     page_size: int = Field(default=50, description="Rows per page in web lists and API searches.")
     token_days: int = Field(default=365, description="Days a new API token lasts unless told otherwise.")
+    max_upload_mb: int = Field(
+        default=512,
+        description="Largest file the imports page accepts, in MiB. Uploads go to disk as they arrive.",
+    )
 
 
 class ScreeningSettings(BaseModel):

@@ -13,15 +13,19 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from lantern.db import migrate
 from lantern.db.engine import Database
+from lantern.review.runner import run_review
 from lantern.settings import Settings
 from tests.conftest import IN_CI
+from tests.factories import add_licence, add_unit
 from tests.integration.web.world import World, seed_world
 
 CHROMIUM = os.environ.get("LANTERN_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -65,6 +69,28 @@ def browser_reason() -> None:
         pytest.fail(f"CI requires browser tests: {reason}", pytrace=False)
 
 
+def add_browser_records(session: Session, world: World) -> None:
+    """A synthetic municipal police unit with no allegation yet, and a licence naming it as end user: the
+    journey of an analyst who adds an allegation against it."""
+    unit = add_unit(
+        session,
+        "syn-pm-ejemplo",
+        "Policía Municipal de Ejemplo (synthetic)",
+        kind="municipal_police",
+        level="municipal",
+        state="Tamaulipas",
+    )
+    world.units["ejemplo"] = unit
+    world.licences["ejemplo"] = add_licence(
+        session,
+        "050000009",
+        issue_date=date(2023, 4, 3),
+        end_user="Policía Municipal de Ejemplo (synthetic)",
+        end_user_unit=unit,
+        applicant="Example Arms Inc.",
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -91,6 +117,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     migrate.upgrade(database.engine)
     with database.transaction() as session:
         world = seed_world(session)
+        add_browser_records(session, world)
+    # Reviewed once, as a running installation is: imports and actions then re-vet what they change.
+    run_review(database, settings, as_of=date(2026, 11, 1))
     port = _free_port()
     config = uvicorn.Config(
         create_app(settings, database=database), host="127.0.0.1", port=port, log_level="warning", ws="none"

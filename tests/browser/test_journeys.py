@@ -36,10 +36,14 @@ def test_an_analyst_opens_a_licence_then_the_unit_it_names(journey: Journey) -> 
     journey.sign_in(USERNAMES[Role.VETTING_ANALYST])
     journey.go("/licences/DDTC/050000001")
     assert page.get_by_role("heading", name="Licence DDTC/050000001").is_visible()
-    assert page.get_by_role("cell", name="Grupo de Operaciones Especiales, Tamaulipas").is_visible()
+    assert page.get_by_role(
+        "cell", name="Grupo de Operaciones Especiales, Tamaulipas", exact=True
+    ).is_visible()
     journey.shot("licence")
-    page.get_by_role("link", name="mx-gopes").click()
-    page.wait_for_url("**/units/mx-gopes")
+    page.get_by_role("link", name="mx-gopes", exact=True).click()
+    page.wait_for_url(
+        "**/units/mx-gopes", timeout=60_000
+    )  # drawing the chart takes a while on a busy machine
     chart = page.get_by_role("img", name=re.compile("First held credible on 2021-02-02"))
     chart.wait_for()
     page.wait_for_function("document.querySelector('figure.chart img').complete")

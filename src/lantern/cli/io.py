@@ -13,7 +13,7 @@ from lantern.cli.common import console, err_console, print_json, state
 from lantern.io.formats import Format
 from lantern.io.reading import Progress as ProgressCallback
 from lantern.io.records import RecordKind
-from lantern.io.service import EXPORT_FORMATS, export_files, export_name, import_files
+from lantern.io.service import EXPORT_FORMATS, export_files, export_name
 
 
 class _Bar:
@@ -73,12 +73,14 @@ def import_command(
     shipments, custody), FollowTheMoney JSON Lines, and the Consolidated Screening List (JSON or CSV).
     Every problem is listed as file:line: field: message, and then nothing is stored.
     """
+    from lantern.review.triggers import import_and_revet
+
     app = state(ctx)
-    report = import_files(
+    report, revetted = import_and_revet(
         app.database(),
+        app.settings,
         paths,
         actor=app.settings.actor,
-        settings=app.settings.imports,
         fmt=fmt,
         kind=kind,
         list_key=list_key,
@@ -86,17 +88,6 @@ def import_command(
         progress=None if json else _Bar(),
         dry_run=dry_run,
     )
-    revetted = None
-    if report.changed and not dry_run:
-        from lantern.review.triggers import change_from_import, revet
-
-        revetted = revet(
-            app.database(),
-            app.settings,
-            change_from_import(report),
-            cause=f"import of {', '.join(p.name for p in paths)}"[:500],
-            actor=app.settings.actor,
-        )
     if json:
         data = report.as_dict()
         if revetted is not None:

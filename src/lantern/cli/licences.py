@@ -230,21 +230,29 @@ def print_book_summary(book: service.BookSummary) -> None:
 def _decide(
     ctx: typer.Context, licence: str, action: str, reason: str, findings: list[int], proviso: str | None
 ) -> None:
-    from lantern.review.service import decide
+    from lantern.review.triggers import decide_and_review
 
     app_state = state(ctx)
-    with app_state.database().transaction() as session:
-        decision = decide(
-            session,
-            licence,
-            action=action,
-            actor=app_state.settings.actor,
-            justification=reason,
-            finding_ids=findings,
-            proviso=proviso,
-        )
+    decision, done = decide_and_review(
+        app_state.database(),
+        app_state.settings,
+        licence,
+        action=action,
+        actor=app_state.settings.actor,
+        justification=reason,
+        finding_ids=findings,
+        proviso=proviso,
+    )
+    outcome = done.outcome
+    changed = (
+        f" Reviewed again: {outcome.new} new, {outcome.changed} changed, "
+        f"{outcome.resolved} resolved finding(s)."
+        if outcome.new or outcome.changed or outcome.resolved
+        else ""
+    )
     console.print(
-        f"Decision {decision.id}: {action.replace('_', ' ')} licence {licence}, recorded in the audit log."
+        f"Decision {decision}: {action.replace('_', ' ')} licence {licence}, "
+        f"recorded in the audit log.{changed}"
     )
 
 

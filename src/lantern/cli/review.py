@@ -484,41 +484,21 @@ def show_resolutions(
 
 
 def _dispose_resolution(ctx: typer.Context, party: int, entity: str, verdict: str, reason: str) -> None:
-    from lantern.db.tables.licences import LicenceRow, PartyRow
-    from lantern.review.resolution import dispose_resolution
-    from lantern.review.triggers import Change, revet
-    from lantern.screening import MATCHER_VERSION
+    from lantern.review.triggers import dispose_resolution_and_revet
 
     app_state = state(ctx)
-    database = app_state.database()
-    with database.transaction() as session:
-        dispose_resolution(
-            session,
-            party_id=party,
-            entity_id=entity,
-            verdict=verdict,
-            actor=app_state.settings.actor,
-            reason=reason,
-            matcher_version=MATCHER_VERSION,
-        )
-        name = session.execute(select(PartyRow.name).where(PartyRow.id == party)).scalar_one()
-        keys = {
-            f"{a}/{n}"
-            for a, n in session.execute(
-                select(LicenceRow.agency, LicenceRow.number)
-                .join(PartyRow, PartyRow.licence_id == LicenceRow.id)
-                .where(PartyRow.name == name)
-            )
-        }
-    outcome = revet(
-        database,
+    done = dispose_resolution_and_revet(
+        app_state.database(),
         app_state.settings,
-        Change(licences=keys),
-        cause=f"{verdict} of {entity} for “{name}”",
+        party_id=party,
+        entity_id=entity,
+        verdict=verdict,
         actor=app_state.settings.actor,
+        reason=reason,
     )
+    outcome = done.outcome
     console.print(
-        f"Recorded: {verdict} {entity} for every party written “{name}”. "
+        f"Recorded: {verdict} {entity} for every party written “{done.name}”. "
         f"Re-vetted {outcome.licences} licence(s): {outcome.new} new, {outcome.changed} changed, "
         f"{outcome.resolved} resolved finding(s)."
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import UnitRow
+from lantern.db.tables.review import FindingRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
 from lantern.licences.model import (
@@ -128,6 +129,7 @@ class LicenceFilter:
     issued_to: date | None = None
     state: str | None = None  # a receiving party resolved to a unit in this state, e.g. "Guerrero"
     exporter_key: str | None = None  # exporters see only their own licences
+    finding: str | None = None  # a current finding of this criterion, or of any criterion ("any")
 
 
 def _like(value: str) -> str:
@@ -185,6 +187,15 @@ def licence_query(flt: LicenceFilter) -> Select[LicenceRow]:
             )
             .exists()
         )
+    if flt.finding:
+        current = select(FindingRow.id).where(
+            FindingRow.licence_id == LicenceRow.id,
+            FindingRow.resolved_at.is_(None),
+            FindingRow.status.in_(["open", "confirmed"]),
+        )
+        if flt.finding != "any":
+            current = current.where(FindingRow.criterion == flt.finding)
+        query = query.where(current.exists())
     if flt.text:
         pattern = _like(flt.text)
         query = query.where(

@@ -16,7 +16,7 @@ updated incrementally like the main screening index.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,11 +30,12 @@ from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.review import ResolutionRow, ReviewJobRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.io.formats import Format
 from lantern.io.records import RecordKind
-from lantern.io.service import ImportReport
+from lantern.io.service import ImportReport, ProgressHook, import_files
 from lantern.monitoring.cases import detect
 from lantern.review import service
-from lantern.review.resolution import resolve_parties
+from lantern.review.resolution import dispose_resolution, resolve_parties
 from lantern.review.runner import screen_names
 from lantern.review.service import Outcome
 from lantern.screening import MATCHER_VERSION, Query, Screener, ScreeningEntity
@@ -313,3 +314,139 @@ def detect_cases(
         )
     outcome.cases_opened.extend(found.opened)
     outcome.cases_fed.extend(found.fed)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Analysts' actions that change what the review finds, each followed by re-vetting. The CLI and the web
+# application both call these, so a confirmation made in either is re-vetted the same way.
+
+
+@dataclass(frozen=True, slots=True)
+class Revetted:
+    """What an analyst's action did: the name it applies to (if any) and the re-vetting that followed."""
+
+    name: str | None
+    licences: set[str]
+    outcome: Outcome
+
+
+def dispose_resolution_and_revet(
+    database: Database,
+    settings: Settings,
+    *,
+    party_id: int,
+    entity_id: str,
+    verdict: str,
+    actor: str,
+    reason: str,
+) -> Revetted:
+    """Confirm or reject what a party is, then re-vet every licence with a party written the same way."""
+    with database.transaction() as session:
+        dispose_resolution(
+            session,
+            party_id=party_id,
+            entity_id=entity_id,
+            verdict=verdict,
+            actor=actor,
+            reason=reason,
+            matcher_version=MATCHER_VERSION,
+        )
+        name = session.execute(select(PartyRow.name).where(PartyRow.id == party_id)).scalar_one()
+        keys = {
+            f"{a}/{n}"
+            for a, n in session.execute(
+                select(LicenceRow.agency, LicenceRow.number)
+                .join(PartyRow, PartyRow.licence_id == LicenceRow.id)
+                .where(PartyRow.name == name)
+            )
+        }
+    outcome = revet(
+        database, settings, Change(licences=keys), cause=f"{verdict} of {entity_id} for “{name}”", actor=actor
+    )
+    return Revetted(name, keys, outcome)
+
+
+def decide_and_review(
+    database: Database,
+    settings: Settings,
+    licence_ref: str,
+    *,
+    action: str,
+    actor: str,
+    justification: str,
+    finding_ids: Sequence[int] = (),
+    proviso: str | None = None,
+    as_of: date | None = None,
+) -> tuple[int, Revetted]:
+    """Take a decision on a licence (`service.decide`) and review that licence again in the same
+    transaction: findings weigh a licence's status (a denied application has none), so a suspension or a
+    reinstatement can change them. Returns the decision's id and what the review changed."""
+    with database.transaction() as session:
+        decision = service.decide(
+            session,
+            licence_ref,
+            action=action,
+            actor=actor,
+            justification=justification,
+            finding_ids=finding_ids,
+            proviso=proviso,
+        )
+        key = f"{decision_licence_key(session, decision.licence_id)}"
+        outcome = Outcome()
+        if review_has_run(session):
+            outcome = service.review_affected(
+                session,
+                settings.review,
+                licence_ids_=[decision.licence_id],
+                cause=f"{action.replace('_', ' ')} of licence {key}",
+                as_of=as_of or date.today(),
+                actor=actor,
+            )
+        return decision.id, Revetted(None, {key}, outcome)
+
+
+def decision_licence_key(session: Session, licence_id: int) -> str:
+    agency, number = session.execute(
+        select(LicenceRow.agency, LicenceRow.number).where(LicenceRow.id == licence_id)
+    ).one()
+    return f"{agency}/{number}"
+
+
+def import_and_revet(
+    database: Database,
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    fmt: Format | None = None,
+    kind: RecordKind | None = None,
+    list_key: str | None = None,
+    list_name: str | None = None,
+    progress: ProgressHook | None = None,
+    dry_run: bool = False,
+) -> tuple[ImportReport, Outcome | None]:
+    """Import files (`lantern.io.service.import_files`, all or nothing), then re-vet what they changed.
+
+    A dry run checks everything and stores nothing, so it re-vets nothing either."""
+    report = import_files(
+        database,
+        paths,
+        actor=actor,
+        settings=settings.imports,
+        fmt=fmt,
+        kind=kind,
+        list_key=list_key,
+        list_name=list_name,
+        progress=progress,
+        dry_run=dry_run,
+    )
+    if dry_run or not report.changed:
+        return report, None
+    outcome = revet(
+        database,
+        settings,
+        change_from_import(report),
+        cause=f"import of {', '.join(p.name for p in paths)}"[:500],
+        actor=actor,
+    )
+    return report, outcome

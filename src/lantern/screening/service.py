@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lantern.db.engine import Database
@@ -128,3 +129,43 @@ def load_screener(
     if cache:
         screener.save(folder)
     return screener, LoadReport("built", len(screener), 0, len(entities), 0, time.perf_counter() - started)
+
+
+def entities_stamp(session: Session) -> tuple[object, ...]:
+    """Changes whenever a unit, an alias or a list entry changes: cheap aggregates over indexed columns."""
+    stamp: list[object] = []
+    for table in (UnitRow, ListEntryRow):
+        stamp.extend(
+            session.execute(
+                select(func.count(table.id), func.max(table.id), func.max(table.updated_at))
+            ).one()
+        )
+    stamp.extend(session.execute(select(func.count(UnitAliasRow.id), func.max(UnitAliasRow.id))).one())
+    return tuple(stamp)
+
+
+_SCREENERS: dict[tuple[object, ...], Screener] = {}
+_SCREENER_LOCK = threading.Lock()
+
+
+def cached_screener(database: Database, settings: Settings) -> Screener:
+    """The screener, kept in memory by a long-running process (the web application) for as long as the
+    units and list entries are unchanged. Reading every entity for each request would cost seconds on a
+    large registry; the stamp costs a few indexed aggregates."""
+    with database.session() as session:
+        key: tuple[object, ...] = (
+            str(database.engine.url),
+            id(database.engine),
+            str(settings.screening_cache_dir),
+        )
+        key += entities_stamp(session)
+    screener = _SCREENERS.get(key)
+    if screener is not None:
+        return screener
+    with _SCREENER_LOCK:
+        screener = _SCREENERS.get(key)
+        if screener is None:
+            screener, _report = load_screener(database, settings)
+            _SCREENERS.clear()
+            _SCREENERS[key] = screener
+    return screener

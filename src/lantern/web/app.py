@@ -83,3 +83,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(CsrfMiddleware, secret=secret, always_protect=frozenset({"/login"}))
     app.add_middleware(SecurityHeaders, secure_cookies=web.cookie_secure)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application with settings read from the environment: what each `lantern serve --workers N`
+    process builds for itself."""
+    return create_app(Settings())

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from lantern.accounts.model import Permission, Role
+from lantern.web.models_review import LicenceReviewRead, UnitShipmentRead, WeaponRead
 
 
 class AccountRead(BaseModel):
@@ -153,6 +154,13 @@ class LicenceRead(BaseModel):
     status_history: list[StatusChangeRead]
     synthetic: bool
     notes: str | None
+    hold_reasons: list[str] = Field(
+        default_factory=list,
+        description="Why a suspended or revoked licence is held, by category only (all an exporter is told).",
+    )
+    review: LicenceReviewRead | None = Field(
+        default=None, description="Resolutions, findings, decisions and alerts (never shown to exporters)."
+    )
 
 
 class UnitListItemRead(BaseModel):
@@ -221,6 +229,12 @@ class UnitRead(BaseModel):
     notes: str | None
     timeline: str = Field(description="URL of the allegation timeline chart (SVG).")
     timeline_summary: str = Field(description="What the chart shows, in words.")
+    shipments: list[UnitShipmentRead] = Field(
+        default_factory=list, description="Shipments consigned to the unit, oldest first."
+    )
+    weapons: list[WeaponRead] = Field(
+        default_factory=list, description="What it holds, by make, model and calibre, with serials."
+    )
 
 
 class CitationRead(BaseModel):

@@ -104,9 +104,16 @@ class LanternRouter(APIRouter):
         return decorate
 
     def api(
-        self, path: str, *, permission: Permission, methods: tuple[str, ...] = ("GET",)
+        self,
+        path: str,
+        *,
+        permission: Permission,
+        methods: tuple[str, ...] = ("GET",),
+        errors: dict[int | str, dict[str, Any]] | None = None,
     ) -> Callable[[View], View]:
-        """A JSON-only route under /api (machine clients, or the JSON side of a form)."""
+        """A JSON-only route under /api (machine clients, or the JSON side of a form). `errors` documents
+        error statuses the route may give beyond the common ones, such as 409 for an action the record's
+        state does not allow."""
         if not path.startswith("/api"):
             raise ValueError(f"JSON routes live under /api: {path}")
 
@@ -116,7 +123,7 @@ class LanternRouter(APIRouter):
                 view,
                 methods=list(methods),
                 dependencies=[Depends(require(permission))],
-                responses=API_ERRORS,
+                responses={**API_ERRORS, **(errors or {})},
                 openapi_extra={PERMISSION: permission.value},
                 name=f"api.{view.__name__}",
             )

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from lantern.accounts.model import Account, Permission
+from lantern.review.model import Criterion
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -37,12 +38,16 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/dashboard", Permission.SIGNED_IN),
     NavItem("Licences", "/licences", Permission.LICENCES_READ),
+    NavItem("Findings", "/findings", Permission.REVIEW_READ),
+    NavItem("Alerts", "/alerts", Permission.REVIEW_READ),
     NavItem("Shipments", "/shipments", Permission.LICENCES_READ),
     NavItem("Trace", "/trace", Permission.MONITORING_READ),
-    NavItem("Units", "/units", Permission.REGISTRY_READ),
-    NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
     NavItem("End-use checks", "/checks", Permission.MONITORING_READ),
     NavItem("Violation cases", "/cases", Permission.MONITORING_READ),
+    NavItem("Units", "/units", Permission.REGISTRY_READ),
+    NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
+    NavItem("Screening", "/screening", Permission.SCREENING_USE),
+    NavItem("Imports", "/imports", Permission.IMPORTS_RUN),
     NavItem("Audit log", "/audit", Permission.AUDIT_READ),
 ]
 
@@ -86,6 +91,7 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
     env.filters.update(money=money, segment=segment, safe_url=safe_url, words=words, day=day)
+    env.globals.update(Permission=Permission, criteria={c.value: c.heading for c in Criterion})
     return env
 
 
@@ -120,6 +126,8 @@ def render(
         "csrf_token": request.scope.get("csrftoken", lambda: ""),
         "json_url": _twin_url(request),
         "current_path": request.url.path,
+        # A one-time message left by the action that redirected here ("Finding 3 is now confirmed.").
+        "flash": request.session.pop("flash", None) if "session" in request.scope else None,
         **context,
     }
     return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)

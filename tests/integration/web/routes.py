@@ -74,6 +74,11 @@ def samples(world: World) -> dict[str, str]:
         "cases:kind": "aeca_3c2",
         "checks:key": world.checks["test"].key,
         "shipments:key": world.shipment_key,
+        # Findings and alerts exist once the book is reviewed; before, an allowed role gets 404, not 403.
+        "finding_id": "1",
+        "alert_id": "1",
+        "party_id": str(own.parties[0].id),
+        "upload": "0123456789abcdefghij",
     }
 
 

@@ -18,7 +18,7 @@ def test_signing_in_lands_on_the_dashboard_and_is_audited(client_for: ClientFor)
     page = admin.get("/dashboard")
     assert page.status_code == 200
     assert "The licence book" in page.text
-    assert "Not available yet." in page.text  # the review and monitoring slots say so; no invented figures
+    assert "Not available yet." in page.text  # slots with nothing to count yet say so; no invented figures
     data = admin.get("/api/dashboard").json()
     assert data["book"]["licences"] == 3
     assert {s["key"] for s in data["slots"]} == {
@@ -29,7 +29,7 @@ def test_signing_in_lands_on_the_dashboard_and_is_audited(client_for: ClientFor)
         "violation_reports",
     }
     available = {s["key"] for s in data["slots"] if s["available"]}
-    assert available == {"held_shipments", "checks_due", "violation_reports"}
+    assert available == {"findings", "alerts", "held_shipments", "checks_due", "violation_reports"}
     reports = next(s for s in data["slots"] if s["key"] == "violation_reports")
     assert {line["label"]: line["count"] for line in reports["lines"]}["Reports not yet sent"] == 1
     assert [e["action"] for e in data["recent_audit"]][:1] == ["login"]

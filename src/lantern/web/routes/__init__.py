@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from lantern.web.routes import allegations, audit, home, licences, monitoring, session, shipments, units
+from lantern.web.routes import (
+    allegations,
+    audit,
+    home,
+    imports,
+    licences,
+    monitoring,
+    review,
+    screening,
+    session,
+    shipments,
+    units,
+)
 from lantern.web.routing import LanternRouter
 
 ROUTERS: list[LanternRouter] = [
@@ -14,4 +26,7 @@ ROUTERS: list[LanternRouter] = [
     allegations.router,
     monitoring.router,
     audit.router,
+    review.router,
+    screening.router,
+    imports.router,
 ]

@@ -20,6 +20,7 @@ from lantern.monitoring.checks import check_counts
 from lantern.monitoring.service import ShipmentFilter, list_shipments
 from lantern.web.deps import CurrentAccount, SessionDep
 from lantern.web.models import BookRead, DashboardRead, HealthRead, SlotLineRead, SlotRead
+from lantern.web.routes import review
 from lantern.web.routes.audit import audit_entry_read
 from lantern.web.routes.common import account_read
 from lantern.web.routes.licences import run_search
@@ -80,9 +81,19 @@ def held_shipments(session: Session, account: Account) -> list[SlotLineRead]:
 
 SLOTS: list[DashboardSlot] = [
     DashboardSlot(
-        "findings", "Open findings by criterion", Permission.REVIEW_READ, "Arrives with the licence review."
+        "findings",
+        "Open findings by criterion",
+        Permission.REVIEW_READ,
+        "Arrives with the licence review.",
+        review.open_findings_lines,
     ),
-    DashboardSlot("alerts", "New alerts", Permission.REVIEW_READ, "Arrives with the licence review."),
+    DashboardSlot(
+        "alerts",
+        "New alerts",
+        Permission.REVIEW_READ,
+        "Arrives with the licence review.",
+        review.new_alerts_lines,
+    ),
     DashboardSlot(
         "held_shipments",
         "Held shipments",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Query
@@ -13,6 +14,8 @@ from lantern.db.tables.licences import LicenceRow
 from lantern.errors import NotFound
 from lantern.licences.model import Agency, Licence, LicenceStatus
 from lantern.licences.service import LicenceFilter, find_licence_row, licence_from_row, search_licences
+from lantern.review.model import Criterion
+from lantern.review.reading import hold_reasons
 from lantern.web.deps import CurrentAccount, SessionDep, SettingsDep
 from lantern.web.models import (
     ExclusionRead,
@@ -24,11 +27,15 @@ from lantern.web.models import (
     StatusChangeRead,
 )
 from lantern.web.routes.common import BlankIsNone, filters_of
+from lantern.web.routes.review import review_section
 from lantern.web.routing import LanternRouter
 
 router = LanternRouter(tag="licences")
 
 MAX_PAGE_SIZE = 200
+
+#: The search's finding filter: a criterion, or any.
+FindingCriterion = StrEnum("FindingCriterion", {"ANY": "any", **{c.name: c.value for c in Criterion}})  # type: ignore[misc]
 
 
 def _str(value: object) -> str | None:
@@ -61,6 +68,7 @@ def run_search(session: Session, flt: LicenceFilter, *, page: int, page_size: in
         category=flt.category,
         issued_from=flt.issued_from,
         issued_to=flt.issued_to,
+        finding=flt.finding,
     )
     return LicenceSearchRead(
         total=total,
@@ -105,6 +113,11 @@ def licences(
     ] = None,
     issued_from: Annotated[date | None, Query(), BlankIsNone] = None,
     issued_to: Annotated[date | None, Query(), BlankIsNone] = None,
+    finding: Annotated[
+        FindingCriterion | None,
+        Query(description="Has a current finding of this criterion (`any`: of any criterion)."),
+        BlankIsNone,
+    ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> LicenceSearchRead:
     """Search the licence book, newest first. Exporters search only their own company's licences."""
@@ -119,6 +132,8 @@ def licences(
         issued_from=issued_from,
         issued_to=issued_to,
         exporter_key=account.licence_scope,
+        # Findings are the review's: an exporter's search cannot be narrowed by them.
+        finding=finding.value if finding and account.can(Permission.REVIEW_READ) else None,
     )
     return run_search(session, flt, page=page, page_size=min(settings.web.page_size, MAX_PAGE_SIZE))
 
@@ -182,10 +197,14 @@ def licence_read(lic: Licence, account: Account) -> LicenceRead:
     "/licences/{agency}/{number}", permission=Permission.LICENCES_READ, template="licences/licence.html"
 )
 def licence(agency: Agency, number: str, session: SessionDep, account: CurrentAccount) -> LicenceRead:
-    """One licence: parties as written, items, provisos and status history."""
+    """One licence: parties as written, items, provisos and status history; for the review's readers also
+    how each party was resolved, the findings with their evidence, decisions and alerts."""
     ref = f"{agency.value}/{number}"
     row = find_licence_row(session, ref)
     if account.licence_scope is not None and row.exporter_key != account.licence_scope:
         # The same answer as for a licence that does not exist: an exporter learns nothing of others'.
         raise NotFound(f"No licence {ref!r} in the book.")
-    return licence_read(licence_from_row(row), account)
+    read = licence_read(licence_from_row(row), account)
+    read.hold_reasons = hold_reasons(session, row)
+    read.review = review_section(session, row, account)
+    return read

@@ -9,8 +9,9 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from lantern.accounts.model import Permission
-from lantern.charts.timeline import describe, render_timeline
+from lantern.charts.timeline import Mark, describe, render_timeline
 from lantern.charts.units import unit_timeline
+from lantern.monitoring.holdings import Holding, ShipmentToUnit, shipments_to, weapons_held
 from lantern.units.model import UnitKind
 from lantern.units.service import UnitView, list_units, view_unit
 from lantern.web.deps import SessionDep
@@ -23,6 +24,7 @@ from lantern.web.models import (
     UnitListRead,
     UnitRead,
 )
+from lantern.web.models_review import UnitShipmentRead, WeaponRead
 from lantern.web.routes.common import BlankIsNone, filters_of
 from lantern.web.routing import LanternRouter
 from lantern.web.templating import segment
@@ -65,7 +67,9 @@ def _bound(value: object) -> str | None:
     return str(value) if value else None
 
 
-def unit_read(view: UnitView, on: date | None) -> UnitRead:
+def unit_read(
+    view: UnitView, on: date | None, shipments: list[ShipmentToUnit], weapons: list[Holding]
+) -> UnitRead:
     unit = view.unit
     names = dict(view.ancestors) | {c.key: c.name for c in view.children}
     query = f"?on={on.isoformat()}" if on else ""
@@ -120,21 +124,40 @@ def unit_read(view: UnitView, on: date | None) -> UnitRead:
         sources=list(unit.source_keys),
         notes=unit.notes,
         timeline=f"/units/{segment(unit.key)}/timeline.svg{query}",
-        timeline_summary=describe(unit_timeline(view)),
+        timeline_summary=describe(unit_timeline(view, shipment_marks(shipments))),
+        shipments=[
+            UnitShipmentRead(key=s.key, licence=s.licence, ship_date=s.ship_date, status=s.status)
+            for s in shipments
+        ],
+        weapons=[
+            WeaponRead(
+                make=w.make, model=w.model, calibre=w.calibre, count=w.count, serials=w.serials, how=w.how
+            )
+            for w in weapons
+        ],
     )
+
+
+def shipment_marks(shipments: list[ShipmentToUnit]) -> list[Mark]:
+    """Shipments that delivered to the unit, for the timeline (a rejected notice delivered nothing)."""
+    return [Mark(s.key, s.ship_date) for s in shipments if s.status != "rejected"]
 
 
 @router.page("/units/{key}", permission=Permission.REGISTRY_READ, template="units/unit.html")
 def unit(key: str, session: SessionDep, on: OnDay = None) -> UnitRead:
-    """One unit: aliases, its place in the hierarchy with dates, allegations and the licences naming it."""
-    return unit_read(view_unit(session, key, on=on), on)
+    """One unit: aliases, its place in the hierarchy with dates, allegations, the licences and shipments
+    naming it, and the weapons it holds."""
+    view = view_unit(session, key, on=on)
+    return unit_read(view, on, shipments_to(session, view.unit.key), weapons_held(session, view.unit.key))
 
 
 @router.asset("/units/{key}/timeline.svg", permission=Permission.REGISTRY_READ, media_type="image/svg+xml")
 def unit_timeline_svg(key: str, session: SessionDep, on: OnDay = None) -> Response:
     """The unit's allegations against the licences (and, once recorded, shipments) that name it."""
     view = view_unit(session, key, on=on)
-    svg = render_timeline(unit_timeline(view), fmt="svg")
+    svg = render_timeline(
+        unit_timeline(view, shipment_marks(shipments_to(session, view.unit.key))), fmt="svg"
+    )
     return Response(
         svg,
         media_type="image/svg+xml",
