@@ -53,13 +53,10 @@ def client_address(request: Request) -> str:
 def optional_account(request: Request, session: SessionDep) -> Account | None:
     """The account this request acts for, or None when it carries no credentials at all."""
     account = _authenticate(request, session)
-    # End the read transaction the look-up began: a form's write runs in a transaction of its own, and a
-    # read left open would pin its snapshot for the whole request (and, where tests bind every session to
-    # one connection, enclose the write in a savepoint that is rolled back when this session closes).
-    session.rollback()
     request.state.account = account  # for the page layout and error pages
-    # End the read transaction: a write the request makes in its own `database.transaction()` must not sit
-    # inside it (on a test's bound connection, closing the read session would roll that write back).
+    # End the read transaction the look-up began: a form's write runs in a transaction of its own, and a
+    # read left open would pin its snapshot for the whole request. (Commit, not rollback: on a test's bound
+    # connection a read session joins in "rollback_only" mode, where a rollback would undo the test's data.)
     session.commit()
     return account
 

@@ -300,9 +300,8 @@ def test_the_dashboard_counts_open_findings_and_new_alerts(client_for: ClientFor
     assert alerts["href"] == "/alerts"
     assert alerts["count"] >= 3
     assert slots["held_shipments"]["available"] is True
-    # Checks and violation reports have no tables yet: their panels say so, with no figures.
-    assert slots["checks_due"]["available"] is False
-    assert slots["checks_due"]["lines"] == []
+    assert slots["checks_due"]["available"] is True
+    assert slots["violation_reports"]["available"] is True
 
 
 def test_screening_explains_each_candidate(client_for: ClientFor, world: World) -> None:
