@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from lantern.errors import NotFound
-from lantern.reports import holdings, licence_review
+from lantern.reports import crime_control, holdings, licence_review, transfers
 from lantern.reports.model import Parameters, Report
 
 Builder = Callable[[Session, Parameters], Report]
@@ -39,6 +39,20 @@ REPORTS: dict[str, ReportSpec] = {
             holdings.QUESTION,
             holdings.build,
             ("country", "from", "to", "state", "unit", "category"),
+        ),
+        ReportSpec(
+            transfers.NAME,
+            transfers.TITLE,
+            transfers.QUESTION,
+            transfers.build,
+            ("country", "from", "to", "state", "unit"),
+        ),
+        ReportSpec(
+            crime_control.NAME,
+            crime_control.TITLE,
+            crime_control.QUESTION,
+            crime_control.build,
+            ("country", "from", "to"),
         ),
     )
 }
