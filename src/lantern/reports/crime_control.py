@@ -164,8 +164,10 @@ def build(session: Session, params: Parameters) -> Report:
     text = (
         "Since 9 March 2020 semi-automatic and non-automatic firearms are Commerce items (ECCN 0A501–0A505). "
         "They are not crime-control items under EAR 742.7, so no FAA 502B human-rights test applies to them "
-        "even when the end user is a police force. This report lists the licences where that test would fail.",
-        "Police here means federal, state and municipal police, prosecutors' police and the Guardia Nacional.",
+        "even when the end user is a police force. This report lists the licences where that test would "
+        "fail.",
+        "Police here means federal, state and municipal police, prosecutors' police and the Guardia "
+        "Nacional.",
     )
     return Report(
         name=NAME,

@@ -1,5 +1,5 @@
-"""Transfers after implication (questions 2 and 3): items licensed, shipped or transferred in-country to a unit
-after it was credibly implicated, with the two dates side by side.
+"""Transfers after implication (questions 2 and 3): items licensed, shipped or transferred in-country to a
+unit after it was credibly implicated, with the two dates side by side.
 
 A record counts for a unit when the unit is implicated itself, contains an implicated unit (a state's
 secretariat and its state police), or belongs to one (a battalion of an implicated secretariat): the relations
@@ -163,13 +163,13 @@ def build(session: Session, params: Parameters) -> Report:
         q, v = (prior[4], prior[5]) if prior else (0, Decimal(0))
         shipments[ship_id] = (key, licence_id, day, consignee, q + quantity, v + (value or Decimal(0)))
     for key, licence_id, day, consignee, quantity, value in shipments.values():
-        user = users.get(licence_id)
-        found = selected(consignee if consignee is not None else (user.unit_id if user else None))
+        owner = users.get(licence_id)
+        found = selected(consignee if consignee is not None else (owner.unit_id if owner else None))
         if found and day > found[1].since and params.in_period(day):
             _, agency, number, _issued = licences[licence_id]
             ref = Ref("shipment", f"{licence_key(agency, number)}#{key}")
             events.append(Event(found[0], found[1], "shipment", day, ref, quantity, value))
-    transfers: dict[tuple[int, date, str], list[str]] = defaultdict(list)
+    transfers: dict[tuple[int | None, date, str], list[str]] = defaultdict(list)
     for holder, day, agency, number, serial in session.execute(
         select(
             CustodyEventRow.holder_unit_id,
@@ -187,7 +187,7 @@ def build(session: Session, params: Parameters) -> Report:
         )
     ):
         transfers[(holder, day, licence_key(agency, number))].append(serial)
-    for (holder, day, lkey), serials in sorted(transfers.items()):
+    for (holder, day, lkey), serials in sorted(transfers.items(), key=lambda kv: (kv[0][0] or 0, *kv[0][1:])):
         found = selected(holder)
         if found and day > found[1].since and params.in_period(day):
             events.append(
