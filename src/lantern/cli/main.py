@@ -7,7 +7,22 @@ import sys
 import typer
 
 from lantern import __version__
-from lantern.cli import audit, db, demo, io, licences, registry, review, screen, serve, synth, units, users
+from lantern.cli import (
+    audit,
+    consultations,
+    db,
+    demo,
+    io,
+    licences,
+    registry,
+    report,
+    review,
+    screen,
+    serve,
+    synth,
+    units,
+    users,
+)
 from lantern.cli.common import AppState, err_console
 from lantern.errors import LanternError, ValidationProblem
 from lantern.settings import Settings
@@ -36,6 +51,9 @@ app.command("screen")(screen.screen)
 app.command("import")(io.import_command)
 app.command("export")(io.export_command)
 app.command("synth")(synth.synth_command)
+app.add_typer(consultations.consultations_app, name="consultations")
+app.add_typer(consultations.communications_app, name="communications")
+app.command("report")(report.report_command)
 
 
 @app.callback()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from lantern.errors import NotFound
-from lantern.reports import crime_control, holdings, licence_review, transfers
+from lantern.reports import consultations, crime_control, holdings, licence_review, transfers
 from lantern.reports.model import Parameters, Report
 
 Builder = Callable[[Session, Parameters], Report]
@@ -52,6 +52,13 @@ REPORTS: dict[str, ReportSpec] = {
             crime_control.TITLE,
             crime_control.QUESTION,
             crime_control.build,
+            ("country", "from", "to"),
+        ),
+        ReportSpec(
+            consultations.NAME,
+            consultations.TITLE,
+            consultations.QUESTION,
+            consultations.build,
             ("country", "from", "to"),
         ),
     )
