@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0010_consultations"
 down_revision: str | None = "0007_consignee"
 branch_labels: str | Sequence[str] | None = None
