@@ -70,6 +70,7 @@ def samples(world: World) -> dict[str, str]:
         "number": own.number,
         "units:key": world.units["gopes"].key,
         "allegations:key": world.allegations["camargo"].key,
+        "reports:name": "holdings",
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lantern.charts.bars import Bars, render_bars
 from lantern.charts.lines import Lines, render_lines
 from lantern.charts.render import Format
@@ -9,6 +11,9 @@ from lantern.charts.timeline import Timeline, render_timeline
 from lantern.reports.model import Chart
 
 
+# Charts are frozen data, so the same chart is drawn once per process: pages asked again with the same data
+# (and the PDF after the page) reuse the drawing. Drawing is the slow part of a report.
+@lru_cache(maxsize=128)
 def render_chart(chart: Chart, fmt: Format) -> bytes:
     if isinstance(chart, Bars):
         return render_bars(chart, fmt=fmt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lantern.web.routes import allegations, audit, home, licences, session, units
+from lantern.web.routes import allegations, audit, home, licences, reports, session, units
 from lantern.web.routing import LanternRouter
 
 ROUTERS: list[LanternRouter] = [
@@ -11,5 +11,6 @@ ROUTERS: list[LanternRouter] = [
     licences.router,
     units.router,
     allegations.router,
+    reports.router,
     audit.router,
 ]
