@@ -115,7 +115,7 @@ def _subjects(
         else {}
     )
     units = (
-        dict(session.execute(select(UnitRow.id, UnitRow.key).where(UnitRow.id.in_(uids))).tuples().all())
+        dict(session.execute(select(UnitRow.id, UnitRow.key).where(UnitRow.id.in_(uids))).all())
         if uids
         else {}
     )
