@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import textwrap
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,33 @@ def render_pdf(report: Report, *, generated_at: datetime, base_url: str = "") ->
     return bytes(out)
 
 
+#: Longest text printed in one table cell; the CSV and JSON carry it whole. Long cells (citations, evidence,
+#: runs of serial numbers) would make print unreadable.
+CELL_CHARS = 240
+FONT_SIZE = 7.0
+LINE = 3.3  # mm per line of table text
+PAD = 0.8  # mm inside each cell
+#: Widest advance of DejaVu Sans's common glyphs as a share of the font size, so wrapped lines always fit.
+CHAR_EM = 0.62
+PT = 0.3528  # mm per point
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1].rstrip() + "… (cut; see CSV)"
+
+
+def _wrap(text: str, width_mm: float) -> list[str]:
+    chars = max(4, int((width_mm - 2 * PAD) / (FONT_SIZE * CHAR_EM * PT)))
+    lines: list[str] = []
+    for paragraph in _clip(text).splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, chars, break_long_words=True, break_on_hyphens=False) or [""])
+    return lines
+
+
 def _table(pdf: Any, table: Table, width: float, heading: Any, base_url: str, text: Any) -> None:
+    """A table drawn line by line: text wrapped by character count (fpdf2's own table measures every glyph,
+    which is too slow for tables of thousands of rows), header repeated on each page, numbers linked."""
+    del heading
     limit = table.display_limit or len(table.rows)
     shown = table.rows[:limit]
     caption = f"{table.title}: {len(table.rows):,} row(s)"
@@ -126,21 +153,39 @@ def _table(pdf: Any, table: Table, width: float, heading: Any, base_url: str, te
         return
     weights = [_WIDE[c.kind] for c in table.columns]
     total = sum(weights)
-    pdf.set_font("DejaVu", size=7)
-    with pdf.table(
-        col_widths=[width * w / total for w in weights],
-        text_align=[
-            "LEFT" if c.kind in {ColumnKind.TEXT, ColumnKind.DATE} else "RIGHT" for c in table.columns
-        ],
-        line_height=3.6,
-        headings_style=heading,
-        padding=0.8,
-    ) as grid:
-        header = grid.row()
-        for column in table.columns:
-            header.cell(column.title)
-        for row in shown:
-            cells = grid.row()
-            for column, value in zip(table.columns, row, strict=True):
-                url = link(value.refs[0], base_url) if base_url and len(value.refs) == 1 else None
-                cells.cell(show(value.value, column.kind), link=url)
+    widths = [width * w / total for w in weights]
+    right = [c.kind not in {ColumnKind.TEXT, ColumnKind.DATE} for c in table.columns]
+    bottom = pdf.h - pdf.b_margin
+
+    def draw(cells: list[list[str]], links: list[str | None], *, bold: bool) -> None:
+        height = max(len(lines) for lines in cells) * LINE + 2 * PAD
+        if pdf.get_y() + height > bottom:
+            pdf.add_page()
+            if not bold:
+                draw(header, [None] * len(header), bold=True)
+        y = pdf.get_y()
+        x = pdf.l_margin
+        pdf.set_font("DejaVu", "B" if bold else "", FONT_SIZE)
+        if bold:
+            pdf.set_fill_color(230, 230, 230)
+            pdf.rect(x, y, width, height, style="F")
+        for lines, w, align_right, url in zip(cells, widths, right, links, strict=True):
+            pdf.rect(x, y, w, height)
+            for number, line in enumerate(lines):
+                baseline = y + PAD + LINE * number + LINE * 0.78
+                left = x + PAD
+                if align_right and not bold:
+                    left = x + w - PAD - pdf.get_string_width(line)
+                pdf.text(left, baseline, line)
+            if url:
+                pdf.link(x, y, w, height, url)
+            x += w
+        pdf.set_y(y + height)
+
+    header = [_wrap(c.title, w) for c, w in zip(table.columns, widths, strict=True)]
+    draw(header, [None] * len(header), bold=True)
+    for row in shown:
+        cells = [_wrap(show(v.value, c.kind), w) for v, c, w in zip(row, table.columns, widths, strict=True)]
+        links = [link(v.refs[0], base_url) if base_url and len(v.refs) == 1 else None for v in row]
+        draw(cells, links, bold=False)
+    pdf.set_x(pdf.l_margin)
