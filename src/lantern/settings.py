@@ -248,6 +248,59 @@ class ReportSettings(BaseModel):
     )
 
 
+class MonitoringSettings(BaseModel):
+    """Violation cases, statutory reports and the risk weights of the end-use check queue."""
+
+    prompt_report_days: int = Field(
+        default=30,
+        description="Days after a case is opened that its AECA 3(c)(2) 'prompt' report is due (the statute "
+        "gives no number; a policy choice).",
+    )
+    immediate_report_days: int = Field(
+        default=3,
+        description="Days after a case is opened that its AECA 3(e) 'immediate' report of an unauthorised "
+        "transfer is due (the statute gives no number; a policy choice).",
+    )
+    weight_implicated_end_user: float = Field(
+        default=10.0, description="Check risk: an end user or consignee the review holds implicated."
+    )
+    weight_unidentified_end_user: float = Field(
+        default=6.0, description="Check risk: an unidentified or generic end user (criterion 2 findings)."
+    )
+    weight_value: float = Field(default=4.0, description="Check risk: licence value, full at value_scale.")
+    value_scale: float = Field(
+        default=1_000_000, description="Check risk: US$ value that earns the full weight."
+    )
+    weight_quantity: float = Field(
+        default=3.0, description="Check risk: items licensed, full at quantity_scale."
+    )
+    quantity_scale: int = Field(
+        default=1000, description="Check risk: item count that earns the full weight."
+    )
+    weight_automatic_weapons: float = Field(default=4.0, description="Check risk: fully automatic weapons.")
+    weight_sta_shipments: float = Field(
+        default=5.0, description="Check risk: License Exception STA shipments."
+    )
+    weight_reseller_consignee: float = Field(
+        default=3.0,
+        description="Check risk: goods consigned to a reseller (SEDENA/DCAM, review.reseller_units).",
+    )
+    weight_prior_unfavourable: float = Field(
+        default=6.0, description="Check risk: per earlier unfavourable check (counted up to twice)."
+    )
+    weight_time_since_check: float = Field(
+        default=3.0,
+        description="Check risk: time since the last check, full at check_interval_days or never.",
+    )
+    check_interval_days: int = Field(
+        default=730, description="Check risk: days since the last check that earn the full weight."
+    )
+    weight_watch_list_hit: float = Field(default=5.0, description="Check risk: a party on a watch list.")
+    weight_red_flag: float = Field(
+        default=2.0, description="Check risk: per published Blue Lantern red flag raised (monitoring/data)."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LANTERN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
@@ -278,6 +331,9 @@ class Settings(BaseSettings):
         default_factory=ImportSettings, description="Reading files with `lantern import`."
     )
     reports: ReportSettings = Field(default_factory=ReportSettings, description="Reports and their links.")
+    monitoring: MonitoringSettings = Field(
+        default_factory=MonitoringSettings, description="Violation cases, reports and end-use checks."
+    )
 
     @property
     def resolved_database_url(self) -> str:

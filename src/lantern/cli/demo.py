@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 
 from lantern.cli.common import console, err_console, state
@@ -9,7 +11,7 @@ from lantern.cli.io import _Bar
 from lantern.cli.licences import print_book_summary
 from lantern.cli.review import print_review_summary, run_with_progress, show_review
 from lantern.db import migrate
-from lantern.demo.service import ensure_demo_accounts, load_demo_data
+from lantern.demo.service import ensure_demo_accounts, load_demo_data, load_demo_monitoring
 from lantern.licences.service import summarise_book
 
 
@@ -37,6 +39,12 @@ def demo(
     )
     accounts = ensure_demo_accounts(database, app_state.settings)
     run_with_progress(ctx, country=None, since=None, quiet=False)
+    monitoring = load_demo_monitoring(database, app_state.settings, today=date.today())
+    err_console.print(
+        f"Violation cases from custody records: {len(monitoring.cases_opened)} opened, "
+        f"{len(monitoring.cases_fed)} given new evidence; end-use checks recorded: "
+        f"{len(monitoring.checks_recorded)} (`lantern cases list`, `lantern checks list`)."
+    )
     with database.session() as session:
         book = summarise_book(session)
     console.print()

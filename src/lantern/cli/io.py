@@ -106,6 +106,8 @@ def import_command(
                 "changed": revetted.changed,
                 "resolved": revetted.resolved,
                 "alerts": revetted.alerts,
+                "cases_opened": revetted.cases_opened,
+                "cases_fed": revetted.cases_fed,
             }
         print_json(data)
         return
@@ -127,6 +129,11 @@ def import_command(
             f"Re-vetted {revetted.licences} licence(s) this import affects: {revetted.new} new, "
             f"{revetted.changed} changed, {revetted.resolved} resolved finding(s); "
             f"{len(revetted.alerts)} alert(s) raised (`lantern alerts`)."
+        )
+    if revetted is not None and (revetted.cases_opened or revetted.cases_fed):
+        console.print(
+            f"Violation cases: {len(revetted.cases_opened)} opened, {len(revetted.cases_fed)} given new "
+            "evidence from custody records (`lantern cases list`)."
         )
 
 

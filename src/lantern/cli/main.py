@@ -9,6 +9,8 @@ import typer
 from lantern import __version__
 from lantern.cli import (
     audit,
+    cases,
+    checks,
     consultations,
     db,
     demo,
@@ -44,6 +46,8 @@ app.command("worker")(review.worker)
 app.add_typer(review.alerts_app, name="alerts")
 app.add_typer(review.findings_app, name="findings")
 app.add_typer(review.resolutions_app, name="resolutions")
+app.add_typer(cases.app, name="cases")
+app.add_typer(checks.app, name="checks")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)

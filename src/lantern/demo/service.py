@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from lantern.consultations.service import import_records
 from lantern.db.engine import Database
 from lantern.db.tables.accounts import UserRow
 from lantern.io.service import ImportReport, ProgressHook, import_files
+from lantern.monitoring.cases import detect
+from lantern.monitoring.checks import read_check_file, record_checks
 from lantern.settings import Settings
 
 #: The record files of the demo data set, in src/lantern/demo/data (see its README for what is real).
@@ -27,6 +30,10 @@ DEMO_FILES = (
     "shipments.jsonl",
     "custody.jsonl",
 )
+
+#: Synthetic end-use checks, recorded after the review (`lantern checks record --file`; not a `lantern
+#: import` kind, so kept apart from the record files).
+DEMO_CHECKS = "monitoring/end_use_checks.jsonl"
 
 #: The demo accounts, one per role. Their passwords are printed and published: demo data only.
 DEMO_EXPORTER_COMPANY = "Colt's Manufacturing Company LLC"
@@ -68,6 +75,29 @@ def load_demo_data(
     with database.transaction() as session:
         import_records(session, data_dir() / DEMO_CONSULTATIONS, actor=settings.actor)
     return report
+
+
+@dataclass
+class DemoMonitoring:
+    cases_opened: list[str] = field(default_factory=list)
+    cases_fed: list[str] = field(default_factory=list)
+    checks_recorded: list[str] = field(default_factory=list)
+
+
+def load_demo_monitoring(database: Database, settings: Settings, *, today: date) -> DemoMonitoring:
+    """After the review: open the violation cases the demo custody records raise, then record the demo's
+    end-use checks (which feed those cases). Idempotent: a second run changes nothing."""
+    out = DemoMonitoring()
+    records = read_check_file(data_dir() / DEMO_CHECKS)
+    with database.transaction() as session:
+        found = detect(
+            session, monitoring=settings.monitoring, review=settings.review, actor=settings.actor, today=today
+        )
+        out.cases_opened, out.cases_fed = found.opened, found.fed
+        for recorded in record_checks(session, settings, records, actor=settings.actor, today=today):
+            if recorded.created:
+                out.checks_recorded.append(recorded.check.key)
+    return out
 
 
 @dataclass(frozen=True)

@@ -509,7 +509,11 @@ def unidentified_end_user_findings(
                 "an analyst must confirm or reject it before it can be vetted.",
                 [_party_step(index, party), _resolution_step(res)],
             )
-    if reseller_parties and not final_units:
+    # SEDENA/DCAM as consignee is the normal route; it fails criterion 2 only when no end user other than the
+    # reseller is named. A named end user that is generic, unresolved or uncertain has its own finding, and a
+    # licence with no end user at all has "no_end_user".
+    reseller_indexes = {index for index, _, _ in reseller_parties}
+    if end_users and all(index in reseller_indexes for index, _ in end_users):
         for index, party, res in reseller_parties:
             add(
                 "reseller_without_final_end_user",

@@ -22,6 +22,7 @@ from lantern.allegations.service import allegation_from_row
 from lantern.audit.service import record_change
 from lantern.core.dates import parse_partial
 from lantern.db.engine import Database
+from lantern.db.tables.cases import ViolationCaseRow
 from lantern.db.tables.licences import LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
     AllegationPersonRow,
@@ -47,6 +48,7 @@ from lantern.licences.model import (
     LicenceStatus,
 )
 from lantern.licences.service import load_licences
+from lantern.monitoring.cases_model import CaseStatus
 from lantern.review import alerts as alert_text
 from lantern.review.criteria import review_licence
 from lantern.review.model import (
@@ -157,8 +159,28 @@ def load_entries(session: Session, entry_ids: Iterable[int]) -> dict[str, ListEn
 
 
 def standing_violations(session: Session) -> list[StandingViolation]:
-    """Substantiated violation cases that still stand. Filled by the monitoring tables when present."""
-    return []
+    """Substantiated violation cases not closed (lantern.monitoring.cases): each stands for the end user it
+    concerns or, with none resolved, for its country."""
+    rows = session.execute(
+        select(ViolationCaseRow, UnitRow.key)
+        .outerjoin(UnitRow, UnitRow.id == ViolationCaseRow.unit_id)
+        .where(
+            ViolationCaseRow.status == CaseStatus.SUBSTANTIATED.value,
+            ViolationCaseRow.substantiated_on.is_not(None),
+        )
+        .order_by(ViolationCaseRow.key)
+    ).all()
+    return [
+        StandingViolation(
+            case_key=case.key,
+            unit_key=unit_key,
+            country=case.country,
+            substantiated_on=case.substantiated_on,
+            summary=case.summary,
+        )
+        for case, unit_key in rows
+        if case.substantiated_on is not None
+    ]
 
 
 def load_registry(session: Session) -> Registry:
@@ -350,6 +372,9 @@ class Outcome:
     changed: int = 0
     resolved: int = 0
     alerts: list[int] = field(default_factory=list)
+    # Violation cases the change opened or fed (custody records and allegations; lantern.monitoring.cases).
+    cases_opened: list[str] = field(default_factory=list)
+    cases_fed: list[str] = field(default_factory=list)
 
     def add(self, other: Outcome) -> None:
         self.licences += other.licences

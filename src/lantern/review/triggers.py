@@ -32,6 +32,7 @@ from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.io.records import RecordKind
 from lantern.io.service import ImportReport
+from lantern.monitoring.cases import detect
 from lantern.review import service
 from lantern.review.resolution import resolve_parties
 from lantern.review.runner import screen_names
@@ -255,7 +256,7 @@ def revet(
                     screen_many=screen_many,
                     only_names=names,
                 )
-        return service.review_affected(
+        outcome = service.review_affected(
             session,
             settings.review,
             unit_keys=change.units | change.allegation_units,
@@ -264,3 +265,51 @@ def revet(
             as_of=as_of or date.today(),
             actor=actor,
         )
+    detect_cases(database, settings, change, actor=actor, today=as_of or date.today(), outcome=outcome)
+    return outcome
+
+
+def custody_events_affected(session: Session, change: Change) -> set[str]:
+    """Custody events a change can turn into a violation concern: the events themselves, events of the
+    changed licences' serials, and events whose holder is a changed or newly implicated unit."""
+    keys = set(change.custody)
+    licence_ids = _licence_ids(session, change.licences)
+    if licence_ids:
+        keys |= set(
+            session.execute(
+                select(CustodyEventRow.key)
+                .join(SerialRow, SerialRow.id == CustodyEventRow.serial_id)
+                .where(SerialRow.licence_id.in_(licence_ids))
+            ).scalars()
+        )
+    units = sorted(change.units | change.allegation_units)
+    if units:
+        keys |= set(
+            session.execute(
+                select(CustodyEventRow.key)
+                .join(UnitRow, UnitRow.id == CustodyEventRow.holder_unit_id)
+                .where(UnitRow.key.in_(units))
+            ).scalars()
+        )
+    return keys
+
+
+def detect_cases(
+    database: Database, settings: Settings, change: Change, *, actor: str, today: date, outcome: Outcome
+) -> None:
+    """Open or feed violation cases from the custody events the change can affect (after the review, so the
+    licences' parties are resolved)."""
+    with database.transaction() as session:
+        keys = custody_events_affected(session, change)
+        if not keys:
+            return
+        found = detect(
+            session,
+            monitoring=settings.monitoring,
+            review=settings.review,
+            actor=actor,
+            today=today,
+            event_keys=keys,
+        )
+    outcome.cases_opened.extend(found.opened)
+    outcome.cases_fed.extend(found.fed)

@@ -41,6 +41,8 @@ NAV: list[NavItem] = [
     NavItem("Units", "/units", Permission.REGISTRY_READ),
     NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
     NavItem("Reports", "/reports", Permission.REPORTS_READ),
+    NavItem("End-use checks", "/checks", Permission.MONITORING_READ),
+    NavItem("Violation cases", "/cases", Permission.MONITORING_READ),
     NavItem("Audit log", "/audit", Permission.AUDIT_READ),
 ]
 

@@ -12,8 +12,12 @@ from lantern.accounts.model import Role
 from lantern.accounts.secrets import hash_password
 from lantern.core.text import company_key
 from lantern.db.tables.accounts import UserRow
+from lantern.db.tables.cases import EndUseCheckRow, ViolationCaseRow
 from lantern.db.tables.licences import LicenceRow
 from lantern.db.tables.registry import AllegationRow, UnitRow
+from lantern.monitoring.cases import open_case
+from lantern.monitoring.cases_model import CaseKind
+from lantern.settings import MonitoringSettings
 from tests.factories import add_allegation, add_licence, add_source, add_unit
 
 PASSWORD = "correct horse battery staple"
@@ -32,6 +36,8 @@ class World:
     units: dict[str, UnitRow] = field(default_factory=dict)
     allegations: dict[str, AllegationRow] = field(default_factory=dict)
     licences: dict[str, LicenceRow] = field(default_factory=dict)
+    cases: dict[str, ViolationCaseRow] = field(default_factory=dict)
+    checks: dict[str, EndUseCheckRow] = field(default_factory=dict)
 
     @property
     def own_licence(self) -> LicenceRow:
@@ -122,6 +128,29 @@ def seed_world(session: Session, *, name_prefix: str = "") -> World:
         items=[{"usml_category": None, "eccn": "0A501.a", "quantity": 50}],
     )
     world.licences["other"].status_history[-1].reason = f"{p}approved with provisos"
+    world.cases["gopes"] = open_case(
+        session,
+        kind=CaseKind.OTHER,
+        opened_on=date(2026, 11, 1),
+        actor="monitor",
+        settings=MonitoringSettings(),
+        licence=world.licences["own"],
+        holder_unit_id=gopes.id,
+        justification=f"{p}Synthetic test case: rifles reported with the GOPES after Camargo.",
+    )
+    check = EndUseCheckRow(
+        key="EUC-TEST-0001",
+        licence_id=world.licences["own"].id,
+        stage="post_shipment",
+        status="done",
+        performed_on=date(2021, 6, 1),
+        outcome="favourable",
+        reasons=[],
+        notes=f"{p}Synthetic test check.",
+        recorded_by="monitor",
+    )
+    session.add(check)
+    world.checks["test"] = check
     for role, username in USERNAMES.items():
         add_account(session, username, role, company=EXPORTER_COMPANY if role is Role.EXPORTER else None)
     add_account(session, OTHER_EXPORTER, Role.EXPORTER, company=OTHER_COMPANY)

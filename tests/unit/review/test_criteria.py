@@ -351,6 +351,24 @@ def test_sedena_as_consignee_with_a_named_police_unit_is_identified() -> None:
     assert codes(found) == []
 
 
+def test_sedena_as_consignee_with_a_named_but_unresolved_unit_is_not_a_reseller_case() -> None:
+    consignee = Party(PartyRole.ULTIMATE_CONSIGNEE, "SEDENA / DCAM", "MX")
+    lic = licence("Fuerzas Especiales de la Guardia Estatal", extra_parties=[consignee])
+    possible = Resolution("unit:mx-son-pe", Decision.POSSIBLE, 0.65)
+    found = review(lic, {1: possible, 2: resolved("mx-dcam")}, registry())
+    assert codes(found) == ["uncertain_end_user"]
+    found = review(lic, {1: Resolution(None, Decision.NO_MATCH), 2: resolved("mx-dcam")}, registry())
+    assert codes(found) == ["unresolved_end_user"]
+
+
+def test_no_end_user_with_sedena_as_consignee_is_one_finding_not_two() -> None:
+    consignee = Party(PartyRole.ULTIMATE_CONSIGNEE, "SEDENA / DCAM", "MX")
+    lic = licence("x", extra_parties=[consignee])
+    lic = replace(lic, parties=tuple(p for p in lic.parties if p.role is not PartyRole.END_USER))
+    index = next(i for i, p in enumerate(lic.parties) if p.role is PartyRole.ULTIMATE_CONSIGNEE)
+    assert codes(review(lic, {index: resolved("mx-dcam")}, registry())) == ["no_end_user"]
+
+
 def test_an_unresolved_sedena_is_recognised_by_name() -> None:
     none = Resolution(None, Decision.NO_MATCH)
     found = review(licence("Secretaria de la Defensa Nacional (DCAM)"), {1: none}, registry())

@@ -3,6 +3,7 @@
 from lantern.db.tables import (  # noqa: F401  (registers tables)
     accounts,
     audit,
+    cases,
     consultations,
     licences,
     registry,

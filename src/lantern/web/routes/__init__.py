@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lantern.web.routes import allegations, audit, home, licences, reports, session, units
+from lantern.web.routes import allegations, audit, home, licences, monitoring, reports, session, units
 from lantern.web.routing import LanternRouter
 
 ROUTERS: list[LanternRouter] = [
@@ -12,5 +12,6 @@ ROUTERS: list[LanternRouter] = [
     units.router,
     allegations.router,
     reports.router,
+    monitoring.router,
     audit.router,
 ]

@@ -1,7 +1,7 @@
 """consultations and communications
 
 Revision ID: 0010_consultations
-Revises: 0007_consignee
+Revises: 0008_cases
 Create Date: 2026-11-28 07:54:31.084659
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_consultations"
-down_revision: str | None = "0007_consignee"
+down_revision: str | None = "0008_cases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
