@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from lantern.errors import NotFound
-from lantern.reports import consultations, crime_control, holdings, licence_review, transfers
+from lantern.reports import (
+    checks,
+    consultations,
+    crime_control,
+    holdings,
+    licence_review,
+    transfers,
+    violations,
+)
 from lantern.reports.model import Parameters, Report
 
 Builder = Callable[[Session, Parameters], Report]
@@ -46,6 +54,20 @@ REPORTS: dict[str, ReportSpec] = {
             transfers.QUESTION,
             transfers.build,
             ("country", "from", "to", "state", "unit"),
+        ),
+        ReportSpec(
+            checks.NAME,
+            checks.TITLE,
+            checks.QUESTION,
+            checks.build,
+            ("country", "from", "to"),
+        ),
+        ReportSpec(
+            violations.NAME,
+            violations.TITLE,
+            violations.QUESTION,
+            violations.build,
+            ("country", "from", "to", "on"),
         ),
         ReportSpec(
             crime_control.NAME,

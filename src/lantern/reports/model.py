@@ -58,8 +58,10 @@ def ref_path(ref: Ref) -> str:
         )
     if ref.kind in {"unit", "allegation"}:
         return f"/{ref.kind}s/{quote(ref.key, safe='')}"
-    if ref.kind in {"case", "check", "consultation", "communication", "source"}:
-        return f"/reports#{ref.kind}-{quote(ref.key, safe='')}"
+    if ref.kind in {"case", "check"}:
+        return f"/{ref.kind}s/{quote(ref.key, safe='')}"
+    if ref.kind in {"consultation", "communication", "source"}:
+        return f"/reports/consultations#{ref.kind}-{quote(ref.key, safe='')}"
     raise ValueError(f"no address for records of kind {ref.kind!r}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lantern.db.engine import Database
-from lantern.demo.service import load_demo_data
+from lantern.demo.service import load_demo_data, load_demo_monitoring
 from lantern.review.runner import run_review
 from lantern.settings import Settings
 from tests.conftest import BACKENDS, DatabaseFactory, require_backend
@@ -28,6 +28,7 @@ def demo(
     settings = Settings(data_dir=Path(tmp_path_factory.mktemp("demo")), database_url=None)
     load_demo_data(database, settings)
     run_review(database, settings, as_of=REVIEW_DAY)
+    load_demo_monitoring(database, settings, today=REVIEW_DAY)
     return database
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lantern.db.engine import Database
+from lantern.db.tables.cases import EndUseCheckRow, StatutoryReportRow, ViolationCaseRow
 from lantern.db.tables.consultations import ConsultationRow
-from lantern.db.tables.licences import LicenceRow, PartyRow
+from lantern.db.tables.licences import ItemRow, LicenceRow, PartyRow
 from lantern.db.tables.registry import AllegationStatusRow, AllegationUnitRow, UnitParentRow, UnitRow
 from lantern.db.tables.review import FindingRow, ResolutionRow
 from lantern.db.tables.shipments import SerialRow, ShipmentRow
@@ -269,6 +270,51 @@ def test_consultations_report_counts_the_records_and_the_gap(demo: Database) -> 
     assert _fact(report, "Consultations recorded") == len(recorded) > 0
     assert _fact(report, "Of which with none") == len(sensitive - consulted_ids)
     assert _fact(period, "Consultations recorded") == sum(1 for c in recorded if c.consulted_on.year == 2021)
+
+
+def test_check_coverage_counts_checked_licences_by_regime(demo: Database) -> None:
+    with demo.session() as session:
+        report = build_report(session, "check-coverage", Parameters())
+        done = set(
+            session.execute(
+                select(EndUseCheckRow.licence_id).where(EndUseCheckRow.status == "done")
+            ).scalars()
+        )
+        regimes: dict[str, set[int]] = defaultdict(set)
+        for licence_id, usml, eccn in session.execute(
+            select(ItemRow.licence_id, ItemRow.usml_category, ItemRow.eccn)
+        ):
+            if usml and usml.startswith("I("):
+                regimes["USML Category I"].add(licence_id)
+            elif eccn and eccn[:5] in {"0A501", "0A502", "0A503", "0A504", "0A505"}:
+                regimes["CCL 0A501–0A505"].add(licence_id)
+    assert done
+    table = report.table("coverage")
+    totals = {row[0].value: row for row in table.rows if row[1].value == "all years"}
+    for regime, ids in regimes.items():
+        assert totals[regime][_column(table, "licences")].value == len(ids)
+        assert totals[regime][_column(table, "checked")].value == len(ids & done)
+        assert _fact(report, f"{regime}: licences checked") == f"{len(ids & done):,} of {len(ids):,}"
+
+
+def test_violations_report_lists_cases_reports_and_notifications(demo: Database) -> None:
+    on = date(2026, 11, 28)
+    with demo.session() as session:
+        report = build_report(session, "violations", Parameters(on=on))
+        cases = session.execute(select(ViolationCaseRow)).scalars().all()
+        reports = session.execute(select(StatutoryReportRow)).scalars().all()
+        notified = session.execute(select(LicenceRow.id).where(LicenceRow.cn_reference.is_not(None))).all()
+        missing = _current_findings(session, "congressional_notification")
+    assert cases
+    assert _fact(report, "Violation cases") == len(cases)
+    assert _fact(report, "AECA section 3 reports") == len(reports)
+    overdue = sum(1 for r in reports if r.sent_on is None and on > r.due_on)
+    due = sum(1 for r in reports if r.sent_on is None and on <= r.due_on)
+    facts = {f.label: f.value.value for s in report.sections for f in s.facts}
+    assert facts.get("Reports overdue", 0) == overdue
+    assert facts.get("Reports due", 0) == due
+    assert _fact(report, "Licences notified to Congress") == len(notified)
+    assert _fact(report, "Licences over a notification threshold") == len(missing)
 
 
 def _without(data: bytes, moment: datetime) -> bytes:
