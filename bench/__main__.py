@@ -5,6 +5,7 @@ python -m bench screening_quality --peer
 python -m bench screening_speed --entities 100000
 python -m bench import_licences --licences 200000 --runs 3
 python -m bench review_book --licences 200000 --backend sqlite
+python -m bench reports_holdings --licences 200000 --runs 3
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book"]
+BENCHMARKS = ["screening_quality", "screening_speed", "import_licences", "review_book", "reports_holdings"]
 
 
 def main(argv: list[str] | None = None) -> None:
