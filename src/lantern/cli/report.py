@@ -11,9 +11,10 @@ from rich.table import Table
 
 from lantern.cli.common import console, err_console, print_json, state
 from lantern.errors import ValidationProblem
-from lantern.reports.model import Parameters
+from lantern.reports.model import Parameters, Report
 from lantern.reports.render import FORMATS, Format
-from lantern.reports.service import list_reports, make_report
+from lantern.reports.render.figures import render_chart
+from lantern.reports.service import build_report, list_reports, make_report
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -30,6 +31,14 @@ def _format(value: str) -> Format:
         if fmt == value.lower():
             return fmt
     raise ValidationProblem(f"--format must be one of {', '.join(FORMATS)}, not {value!r}.")
+
+
+def _chart(report: Report, key: str, fmt: str) -> bytes:
+    for figure in report.figures():
+        if figure.key == key:
+            return render_chart(figure.chart, "svg" if fmt.lower() == "svg" else "png")
+    known = ", ".join(f.key for f in report.figures()) or "none"
+    raise ValidationProblem(f"The report {report.name} has no chart {key!r} (it has: {known}).")
 
 
 def report_command(
@@ -49,6 +58,11 @@ def report_command(
     on: str | None = typer.Option(None, "--on", help="Judge deadlines on this day (default: today)."),
     fmt: str = typer.Option("html", "--format", help="html, csv, json or pdf."),
     table: str | None = typer.Option(None, "--table", help="For CSV: which table (default: the main one)."),
+    chart: str | None = typer.Option(
+        None,
+        "--chart",
+        help="Write only this chart of the report (its key), as PNG, or SVG with --format svg.",
+    ),
     output: Path | None = typer.Option(  # noqa: B008  # Typer declares options as defaults
         None, "-o", "--output", help="Write to this file (default: stdout)."
     ),
@@ -78,7 +92,7 @@ def report_command(
             err_console.print("Give a report name.")
             raise typer.Exit(2)
         return
-    chosen = _format("json" if json else fmt)
+    chosen = _format("json" if json else fmt) if chart is None else None
     params = Parameters(
         country=country.upper(),
         start=_day(start, "from"),
@@ -90,15 +104,18 @@ def report_command(
     )
     app_state = state(ctx)
     with app_state.database().session() as session:
-        data = make_report(
-            session,
-            name,
-            params,
-            fmt=chosen,
-            generated_at=datetime.now(UTC).replace(microsecond=0),
-            base_url=app_state.settings.report_base_url,
-            table=table,
-        )
+        if chosen is None:
+            data = _chart(build_report(session, name, params), chart or "", fmt)
+        else:
+            data = make_report(
+                session,
+                name,
+                params,
+                fmt=chosen,
+                generated_at=datetime.now(UTC).replace(microsecond=0),
+                base_url=app_state.settings.report_base_url,
+                table=table,
+            )
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

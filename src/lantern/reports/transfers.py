@@ -265,11 +265,20 @@ def _report(session: Session, params: Parameters, events: list[Event]) -> Report
         )
     kinds = ("licence issued", "shipment", "in-country transfer")
     facts = [Fact("Units that received items after they were implicated", Cell(len(by_unit)))]
+    plural = {
+        "licence issued": "Licences issued",
+        "shipment": "Shipments",
+        "in-country transfer": "In-country transfers",
+    }
     for kind in kinds:
         chosen = [e for e in events if e.kind == kind]
         refs = [e.ref for e in chosen]
-        facts.append(Fact(f"{kind.capitalize()}s after implication", cell(len(chosen), refs)))
-        facts.append(Fact(f"Items in them ({kind}s)", cell(sum(e.items for e in chosen), refs)))
+        facts.append(Fact(f"{plural[kind]} after implication", cell(len(chosen), refs)))
+        facts.append(
+            Fact(
+                f"Items in {plural[kind].lower()} after implication", cell(sum(e.items for e in chosen), refs)
+            )
+        )
     text = (
         "Only licences, shipments and transfers dated after the first day an allegation reached the credible "
         "status are listed; licences issued before that day and still open are in the licence review.",
