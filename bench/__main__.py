@@ -7,6 +7,7 @@ python -m bench import_licences --licences 200000 --runs 3
 python -m bench review_book --licences 200000 --backend sqlite
 python -m bench trace_serials --serials 10000000 --backend postgresql
 python -m bench web_load --licences 200000 --users 50 --workers 2
+python -m bench reports_holdings --licences 200000 --runs 3
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ BENCHMARKS = [
     "trace_serials",
     "demo_resolutions",
     "web_load",
+    "reports_holdings",
 ]
 
 

@@ -240,6 +240,18 @@ class ImportSettings(BaseModel):
     )
 
 
+class ReportSettings(BaseModel):
+    """Reports made by `lantern report` and the web application (LANTERN_REPORTS__<NAME>)."""
+
+    base_url: str = Field(
+        default="",
+        description=(
+            "Address of the web application that report links point to in files (PDF, HTML, CSV, JSON), "
+            "e.g. https://lantern.example.org. Empty means http://<web.host>:<web.port>."
+        ),
+    )
+
+
 class MonitoringSettings(BaseModel):
     """Violation cases, statutory reports and the risk weights of the end-use check queue."""
 
@@ -322,6 +334,7 @@ class Settings(BaseSettings):
     imports: ImportSettings = Field(
         default_factory=ImportSettings, description="Reading files with `lantern import`."
     )
+    reports: ReportSettings = Field(default_factory=ReportSettings, description="Reports and their links.")
     monitoring: MonitoringSettings = Field(
         default_factory=MonitoringSettings, description="Violation cases, reports and end-use checks."
     )
@@ -331,6 +344,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'lantern.db'}"
+
+    @property
+    def report_base_url(self) -> str:
+        return (self.reports.base_url or f"http://{self.web.host}:{self.web.port}").rstrip("/")
 
     @property
     def screening_cache_dir(self) -> Path:

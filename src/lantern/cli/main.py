@@ -11,11 +11,13 @@ from lantern.cli import (
     audit,
     cases,
     checks,
+    consultations,
     db,
     demo,
     io,
     licences,
     registry,
+    report,
     review,
     screen,
     serve,
@@ -56,6 +58,9 @@ app.command("screen")(screen.screen)
 app.command("import")(io.import_command)
 app.command("export")(io.export_command)
 app.command("synth")(synth.synth_command)
+app.add_typer(consultations.consultations_app, name="consultations")
+app.add_typer(consultations.communications_app, name="communications")
+app.command("report")(report.report_command)
 
 
 @app.callback()

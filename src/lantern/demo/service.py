@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lantern.accounts.model import Role
 from lantern.accounts.service import add_user
+from lantern.consultations.service import import_records
 from lantern.db.engine import Database
 from lantern.db.tables.accounts import UserRow
 from lantern.io.service import ImportReport, ProgressHook, import_files
@@ -59,13 +60,21 @@ def demo_paths() -> list[Path]:
     return [folder / name for name in DEMO_FILES]
 
 
+#: Synthetic consultations and communications, stored through their own service (they are not part of the
+#: import formats of lantern.io).
+DEMO_CONSULTATIONS = "consultations.jsonl"
+
+
 def load_demo_data(
     database: Database, settings: Settings, *, progress: ProgressHook | None = None
 ) -> ImportReport:
     """Import the demo data set. Idempotent: a second load changes nothing."""
-    return import_files(
+    report = import_files(
         database, demo_paths(), actor=settings.actor, settings=settings.imports, progress=progress
     )
+    with database.transaction() as session:
+        import_records(session, data_dir() / DEMO_CONSULTATIONS, actor=settings.actor)
+    return report
 
 
 @dataclass

@@ -444,3 +444,33 @@ class TraceRead(BaseModel):
     serial: str | None
     make: str | None
     traces: list[SerialTraceRead]
+class ReportListItemRead(BaseModel):
+    name: str
+    title: str
+    question: str
+    parameters: list[str] = Field(description="The query parameters the report reads.")
+    url: str
+
+
+class ReportListRead(BaseModel):
+    reports: list[ReportListItemRead]
+
+
+class ReportRead(BaseModel):
+    """A report as its JSON file gives it (`lantern report NAME --format json`), plus download links."""
+
+    report: str
+    title: str
+    question: str
+    parameters: dict[str, str | None]
+    as_of: str | None = Field(description="The latest change recorded in the data the report was drawn from.")
+    generated_at: str
+    notes: list[str]
+    main_table: str | None
+    sections: list[dict[str, Any]] = Field(
+        description="Sections with facts, figures and tables; each number lists the records behind it."
+    )
+    sources: list[dict[str, Any]]
+    downloads: dict[str, str] = Field(description="The report as CSV and PDF, with the same parameters.")
+    # The charts as data: URIs of SVG images, for the page only (the JSON has the data they are drawn from).
+    figures: dict[str, str] = Field(default_factory=dict, exclude=True)

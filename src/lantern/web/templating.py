@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from lantern.accounts.model import Account, Permission
+from lantern.reports.render.html import TEMPLATES as REPORT_TEMPLATES
 from lantern.review.model import Criterion
 
 HERE = Path(__file__).parent
@@ -48,6 +49,7 @@ NAV: list[NavItem] = [
     NavItem("Allegations", "/allegations", Permission.REGISTRY_READ),
     NavItem("Screening", "/screening", Permission.SCREENING_USE),
     NavItem("Imports", "/imports", Permission.IMPORTS_RUN),
+    NavItem("Reports", "/reports", Permission.REPORTS_READ),
     NavItem("Audit log", "/audit", Permission.AUDIT_READ),
 ]
 
@@ -87,9 +89,11 @@ def day(value: date | datetime | str | None) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    # A report's body is the same template in the page and in the HTML file `lantern report` writes.
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(TEMPLATES), jinja2.FileSystemLoader(REPORT_TEMPLATES)]
     )
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(money=money, segment=segment, safe_url=safe_url, words=words, day=day)
     env.globals.update(Permission=Permission, criteria={c.value: c.heading for c in Criterion})
     return env

@@ -70,6 +70,7 @@ def samples(world: World) -> dict[str, str]:
         "number": own.number,
         "units:key": world.units["gopes"].key,
         "allegations:key": world.allegations["camargo"].key,
+        "reports:name": "holdings",
         "cases:key": world.cases["gopes"].key,
         "cases:kind": "aeca_3c2",
         "checks:key": world.checks["test"].key,

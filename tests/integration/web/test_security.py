@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from lantern.accounts.model import Role
 from lantern.db.engine import Database
+from lantern.reports.catalogue import REPORTS
 from lantern.settings import Settings
 from lantern.web.app import create_app, route_table
 from lantern.web.security import CONTENT_SECURITY_POLICY
@@ -39,7 +40,13 @@ def _pages(app: FastAPI) -> list[str]:
         and "GET" in r.methods
         and not r.path.startswith("/api")
         and "{" not in r.path
-    ] + ["/licences/{agency}/{number}", "/units/{key}", "/allegations/{key}", "/units/mx-ssp-tamaulipas"]
+    ] + [
+        "/licences/{agency}/{number}",
+        "/units/{key}",
+        "/allegations/{key}",
+        "/units/mx-ssp-tamaulipas",
+        *(f"/reports/{name}" for name in REPORTS),
+    ]
 
 
 def test_markup_in_every_rendered_field_is_escaped(hostile_app: FastAPI, hostile_world: World) -> None:

@@ -4,6 +4,7 @@ from lantern.db.tables import (  # noqa: F401  (registers tables)
     accounts,
     audit,
     cases,
+    consultations,
     licences,
     registry,
     review,
