@@ -194,13 +194,15 @@ def _analyse_range(bounds: tuple[int, int]) -> EntityRows:
     return analyse_entities(_BUILD_ITEMS[bounds[0] : bounds[1]])
 
 
-def analyse_in_parallel(entities: Sequence[ScreeningEntity], workers: int) -> EntityRows:
+def analyse_in_parallel(
+    entities: Sequence[ScreeningEntity], workers: int, *, chunk: int = _BUILD_CHUNK
+) -> EntityRows:
     try:
-        if workers <= 1 or len(entities) < 2 * _BUILD_CHUNK:
+        if workers <= 1 or len(entities) < 2 * chunk:
             return analyse_entities(entities)
         global _BUILD_ITEMS
         _BUILD_ITEMS = entities
-        bounds = [(i, min(i + _BUILD_CHUNK, len(entities))) for i in range(0, len(entities), _BUILD_CHUNK)]
+        bounds = [(i, min(i + chunk, len(entities))) for i in range(0, len(entities), chunk)]
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return EntityRows.merge(list(pool.imap(_analyse_range, bounds)))
@@ -373,21 +375,31 @@ class Screener:
     def screen_many(
         self, queries: Iterable[Query | str], *, workers: int | None = None, limit: int = 10
     ) -> list[list[Match]]:
-        """Screens every query; with workers > 1 the batch is split over that many processes."""
+        """Screens every query; with workers > 1 the batch is split over that many processes.
+
+        A name asked twice (with the same country and kind) is screened once. Workers are forked, so each
+        starts with this screener's index and caches in memory, shared until written.
+        """
         items = [q if isinstance(q, Query) else Query(name=q) for q in queries]
+        distinct = list(dict.fromkeys((q.name, q.country, q.kind) for q in items))
         count = workers if workers is not None else self.workers
-        if count <= 1 or len(items) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
-            return [self.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in items]
-        global _WORKER_SCREENER
-        _WORKER_SCREENER = self
-        size = max(16, len(items) // (count * 8))
-        chunks = [(items[i : i + size], limit) for i in range(0, len(items), size)]
-        try:
-            with multiprocessing.get_context("fork").Pool(count) as pool:
-                parts = pool.map(_screen_chunk, chunks)
-        finally:
-            _WORKER_SCREENER = None
-        return [m for part in parts for m in part]
+        if count <= 1 or len(distinct) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
+            found = [self.screen(n, country=c, kind=k, limit=limit) for n, c, k in distinct]
+        else:
+            global _WORKER_SCREENER
+            _WORKER_SCREENER = self
+            self._index_words()  # made once here rather than once in each worker
+            size = max(16, len(distinct) // (count * 8))
+            chunks = [(distinct[i : i + size], limit) for i in range(0, len(distinct), size)]
+            try:
+                with multiprocessing.get_context("fork").Pool(count) as pool:
+                    found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
+            finally:
+                _WORKER_SCREENER = None
+        if len(distinct) == len(items):
+            return found
+        results = dict(zip(distinct, found, strict=True))
+        return [list(results[(q.name, q.country, q.kind)]) for q in items]
 
     def compare_names(
         self, a: str, b: str, *, person: bool = False, explain: bool = True
@@ -413,12 +425,15 @@ class Screener:
         """The index's words one edit from `word`, as keys (a set intersection, remembered per word)."""
         found = self._typos.get(word)
         if found is None:
-            if self._words is None:
-                self._words = frozenset(k[2:] for k in self.index.key_ids if k.startswith("w:"))
             if len(self._typos) > 100_000:
                 self._typos.clear()
-            found = self._typos[word] = [f"w:{v}" for v in _edits(word) & self._words]
+            found = self._typos[word] = [f"w:{v}" for v in _edits(word) & self._index_words()]
         return found
+
+    def _index_words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(k[2:] for k in self.index.key_ids if k.startswith("w:"))
+        return self._words
 
     def _query_keys(self, tokens: tuple[Token, ...]) -> list[str]:
         keys = blocking_keys(tokens)
@@ -447,11 +462,11 @@ _WORKER_SCREENER: Screener | None = None
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _screen_chunk(args: tuple[list[Query], int]) -> list[list[Match]]:
+def _screen_chunk(args: tuple[list[tuple[str, str | None, str | None]], int]) -> list[list[Match]]:
     queries, limit = args
     screener = _WORKER_SCREENER
     assert screener is not None, "batch workers are forked from a process that set the screener"
-    return [screener.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in queries]
+    return [screener.screen(name, country=country, kind=kind, limit=limit) for name, country, kind in queries]
 
 
 def _edits(word: str) -> set[str]:
