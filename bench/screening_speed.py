@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -26,12 +27,15 @@ from lantern.screening import Screener
 OUT = Path(__file__).resolve().parent / "out" / "screening-speed"
 
 
-def build_phase(count: int, workers: int) -> dict[str, float]:
+def build_phase(count: int, workers: int) -> dict[str, object]:
     started = time.perf_counter()
     entities = list(generate(count))
     generated = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    cpu = _cpu_s()
     screener = Screener.build(entities, workers=workers)
     built = time.perf_counter()
+    build_cpu = _cpu_s() - cpu
     screener.save(OUT)
     saved = time.perf_counter()
     return {
@@ -39,12 +43,14 @@ def build_phase(count: int, workers: int) -> dict[str, float]:
         "names": screener.index.name_total,
         "generate_s": generated - started,
         "build_s": built - generated,
+        "build_cpu_s": build_cpu,  # this process and its workers
+        "build_load_average_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "save_s": saved - built,
         "build_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def query_phase(count: int, queries: int, batch: int, workers: int, peer: int) -> dict[str, float]:
+def query_phase(count: int, queries: int, batch: int, workers: int, peer: int) -> dict[str, object]:
     started = time.perf_counter()
     screener = Screener.load(OUT)
     loaded = time.perf_counter()
@@ -54,32 +60,45 @@ def query_phase(count: int, queries: int, batch: int, workers: int, peer: int) -
     for q in sample[:50]:  # warm the per-word caches as a long-running service would have them
         screener.screen(q.name)
     times = []
+    cpu = []
+    load_before = os.getloadavg()[0]
     for q in sample[:queries]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         screener.screen(q.name)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     times.sort()
     t = time.perf_counter()
     screener.screen_many(sample[queries:], workers=workers)
     batch_s = time.perf_counter() - t
-    result = {
+    result: dict[str, object] = {
         "load_s": loaded - started,
         "loaded_rss_mb": rss,
         "query_median_ms": statistics.median(times) * 1000,
         "query_p99_ms": times[int(len(times) * 0.99) - 1] * 1000,
         "query_mean_ms": statistics.fmean(times) * 1000,
+        # CPU time of this process alone: on a machine shared with other work, wall time also counts
+        # the time the process waited for a core.
+        "query_cpu_median_ms": statistics.median(cpu) * 1000,
         "batch_names": batch,
         "batch_names_per_s": batch / batch_s,
         "single_core_names_per_s": len(times) / sum(times),
+        "load_average_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
     if peer:
         try:
             from bench.screening_peer import compare_speed
         except ImportError:
-            result["peer"] = "nomenklatura not installed (pip install -e '.[peer]')"  # type: ignore[assignment]
+            result["peer"] = "nomenklatura not installed (pip install -e '.[peer]')"
         else:
             result.update(compare_speed(screener, sample[:peer]))
     return result
+
+
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (the build's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _rss_mb() -> float:

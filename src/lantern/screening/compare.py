@@ -98,6 +98,41 @@ class _Side:
         return [i for i, u in enumerate(self.used) if not u]
 
 
+def _split_kinds(
+    rest: list[Token], concept_groups: dict[str, str], groups: dict[str, list[Token]]
+) -> tuple[list[Token], list[Token], list[Token], list[Token], list[Token]]:
+    """Leftover places, numbers, legal forms (not the generic "any"), words and initials, in order; concepts
+    of an exclusive group go into `groups`."""
+    places: list[Token] = []
+    numbers: list[Token] = []
+    legal: list[Token] = []
+    words: list[Token] = []
+    initials: list[Token] = []
+    for t in rest:
+        kind = t[0]
+        if kind == "w":
+            words.append(t)
+        elif kind == "c":
+            group = concept_groups.get(t[1], "-")
+            if group not in ("-", "noise"):
+                groups.setdefault(group, []).append(t)
+        elif kind == "p":
+            places.append(t)
+        elif kind == "n":
+            numbers.append(t)
+        elif kind == "l":
+            if t[1] != "any":
+                legal.append(t)
+        elif kind == "i":
+            initials.append(t)
+    return places, numbers, legal, words, initials
+
+
+def _place_types(tokens: tuple[Token, ...], context: Context) -> frozenset[str]:
+    """The types of place (state, municipality, country…) a side names or is known to have."""
+    return context.place_types | {k.split(":", 1)[0] for t in tokens if t[0] == "p" for k in t[1].split("|")}
+
+
 def _sorted_pair(x: str, y: str) -> tuple[str, str]:
     return (x, y) if x <= y else (y, x)
 
@@ -200,13 +235,14 @@ class Comparer:
         matched = loss = 0.0
         evidence = False
         features: list[Feature] = []
+        weight = self.weight
         for ia, ib, sim, how in pairs:
-            wa = sum(self.weight(a[i]) for i in ia)
-            wb = sum(self.weight(b[i]) for i in ib)
+            wa = weight(a[ia[0]]) if len(ia) == 1 else sum(weight(a[i]) for i in ia)
+            wb = weight(b[ib[0]]) if len(ib) == 1 else sum(weight(b[i]) for i in ib)
             mass = (wa + wb) / 2
             matched += sim * mass
             loss += (1.0 - sim) * mass
-            if any(a[i][0] in "wpni" for i in ia) or any(b[i][0] in "wpni" for i in ib):
+            if not evidence and (any(a[i][0] in "wpni" for i in ia) or any(b[i][0] in "wpni" for i in ib)):
                 evidence = True
             if explain:
                 features.append(self._pair_feature(a, b, ia, ib, sim, how))
@@ -230,10 +266,14 @@ class Comparer:
         total = matched + loss + cost
         score = matched / total if total > 0 else 0.0
         cfg = self.config
-        leftover_evidence = any(
-            not sa.used[i] and a[i][0] in "wpn" and i not in absorbed_a for i in range(len(a))
-        ) or any(not sb.used[i] and b[i][0] in "wpn" and i not in absorbed_b for i in range(len(b)))
-        if not evidence and leftover_evidence and score > cfg.generic_only_cap:
+        if (
+            not evidence
+            and score > cfg.generic_only_cap
+            and (
+                any(not sa.used[i] and a[i][0] in "wpn" and i not in absorbed_a for i in range(len(a)))
+                or any(not sb.used[i] and b[i][0] in "wpn" and i not in absorbed_b for i in range(len(b)))
+            )
+        ):
             score = cfg.generic_only_cap
             if explain:
                 features.append(
@@ -339,6 +379,8 @@ class Comparer:
                     options.append((sim, _sorted_pair(ta[2], tb[2]), [i], [j], how))
         # Joined and split words: "SiemensAG"/"Siemens AG", "Patr ushev"/"Patrushev", "Xi Jin Ping"/"Jinping".
         for side_a, side_b, free_a, free_b, flip in ((a, b, fa, fb, False), (b, a, fb, fa, True)):
+            if len(free_a) < 2 or not any(side_b[j][0] == "w" for j in free_b):
+                continue
             for start in range(len(free_a)):
                 for length in (2, 3):
                     run = free_a[start : start + length]
@@ -418,7 +460,7 @@ class Comparer:
         states = {
             k.split(":")[1]
             for t in other.items
-            if t[0] == "p"
+            if t[0] == "p" and "mu:" in t[1]
             for k in t[1].split("|")
             if k.startswith("mu:")
         }
@@ -462,34 +504,25 @@ class Comparer:
                 )
 
         conflicted: set[int] = set()  # ids of tokens already charged as a conflict
+        # What is left, by kind, in order (one pass over each side).
+        groups_a: dict[str, list[Token]] = {}
+        groups_b: dict[str, list[Token]] = {}
+        pa, na, la, wa, ia = _split_kinds(ra, self._groups, groups_a)
+        pb, nb, lb, wb, ib = _split_kinds(rb, self._groups, groups_b)
         # Places: a leftover place against any place of the same type the other side is known to have.
-        pa = [t for t in ra if t[0] == "p"]
-        pb = [t for t in rb if t[0] == "p"]
-        types_b = ctx_b.place_types | {k.split(":", 1)[0] for t in b if t[0] == "p" for k in t[1].split("|")}
-        types_a = ctx_a.place_types | {k.split(":", 1)[0] for t in a if t[0] == "p" for k in t[1].split("|")}
+        types_b = _place_types(b, ctx_b) if pa else frozenset()
+        types_a = _place_types(a, ctx_a) if pb else frozenset()
         clash_a = [t for t in pa if types_b & {k.split(":", 1)[0] for k in t[1].split("|")}]
         clash_b = [t for t in pb if types_a & {k.split(":", 1)[0] for k in t[1].split("|")}]
         if clash_a or clash_b:
             conflict("place", "the two names are in different places", clash_a, clash_b)
             conflicted.update(id(t) for t in clash_a + clash_b)
-        na = [t for t in ra if t[0] == "n"]
-        nb = [t for t in rb if t[0] == "n"]
         if na and nb:
             conflict("number", "the two names carry different numbers", na, nb)
             conflicted.update(id(t) for t in na + nb)
-        groups_a: dict[str, list[Token]] = {}
-        groups_b: dict[str, list[Token]] = {}
-        for rest, groups in ((ra, groups_a), (rb, groups_b)):
-            for t in rest:
-                if t[0] == "c":
-                    group = self._groups.get(t[1], "-")
-                    if group not in ("-", "noise"):
-                        groups.setdefault(group, []).append(t)
         for group in sorted(set(groups_a) & set(groups_b)):
             conflict(group, f"different {group.replace('_', ' ')}", groups_a[group], groups_b[group])
             conflicted.update(id(t) for t in groups_a[group] + groups_b[group])
-        la = [t for t in ra if t[0] == "l" and t[1] != "any"]
-        lb = [t for t in rb if t[0] == "l" and t[1] != "any"]
         if la and lb:
             legal_conflict = True
             conflicted.update(id(t) for t in la + lb)
@@ -506,10 +539,6 @@ class Comparer:
                 )
         # Words: what both sides leave over is a conflict, what only one side has is missing.
         cfg = self.config
-        wa = [t for t in ra if t[0] == "w"]
-        wb = [t for t in rb if t[0] == "w"]
-        ia = [t for t in ra if t[0] == "i"]
-        ib = [t for t in rb if t[0] == "i"]
         if ia and ib:
             # Two different initials ("William G." and "William W.") name different people.
             cost += cfg.conflict_cost * min(len(ia), len(ib))

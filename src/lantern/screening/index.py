@@ -102,7 +102,11 @@ class Blob:
 
 @dataclass(slots=True)
 class EntityRows:
-    """Analysed entities, ready to be indexed: what a build or an incremental update adds."""
+    """Analysed entities, ready to be indexed: what a build or an incremental update adds.
+
+    Compact, because build workers send it back through a pipe: names and encodings as blobs, and each
+    name's blocking keys as codes into `keys` (the distinct keys in order of first appearance).
+    """
 
     ids: list[str]
     fingerprints: list[str]
@@ -110,9 +114,38 @@ class EntityRows:
     countries: list[str | None]
     contexts: list[Context]
     name_counts: list[int]
-    names: list[str]
-    encodings: list[str]
-    name_keys: list[list[str]]
+    names: Blob
+    encodings: Blob
+    keys: list[str]
+    key_codes: npt.NDArray[np.int32]  # every name's key codes, one run per name
+    key_counts: IntArray  # the length of each name's run
+
+    @classmethod
+    def merge(cls, parts: Sequence[EntityRows]) -> EntityRows:
+        """The parts in order, as one; key codes renumbered so first appearances keep their order."""
+        keys: dict[str, int] = {}
+        codes: list[npt.NDArray[np.int32]] = []
+        for part in parts:
+            mapping = np.empty(len(part.keys), dtype=np.int32)
+            for i, key in enumerate(part.keys):
+                code = keys.get(key)
+                if code is None:
+                    code = keys[key] = len(keys)
+                mapping[i] = code
+            codes.append(mapping[part.key_codes])
+        return cls(
+            [i for part in parts for i in part.ids],
+            [f for part in parts for f in part.fingerprints],
+            [k for part in parts for k in part.kinds],
+            [c for part in parts for c in part.countries],
+            [c for part in parts for c in part.contexts],
+            [n for part in parts for n in part.name_counts],
+            Blob.concat([part.names for part in parts]),
+            Blob.concat([part.encodings for part in parts]),
+            list(keys),
+            np.concatenate([np.zeros(0, dtype=np.int32), *codes]),
+            np.concatenate([np.zeros(0, dtype=np.int64), *(part.key_counts for part in parts)]),
+        )
 
 
 class ScreeningIndex:
@@ -196,24 +229,21 @@ class ScreeningIndex:
         self.entity_count = np.concatenate([self.entity_count, counts])
         owners = np.repeat(np.arange(n_entities, n_entities + len(counts), dtype=np.int32), counts)
         self.name_entity = np.concatenate([self.name_entity, owners])
-        self.names = Blob.concat([self.names, Blob.of(rows.names)])
-        self.encodings = Blob.concat([self.encodings, Blob.of(rows.encodings)])
+        self.names = Blob.concat([self.names, rows.names])
+        self.encodings = Blob.concat([self.encodings, rows.encodings])
         key_ids = self.key_ids
-        flat: list[int] = []
-        lengths = np.empty(len(rows.name_keys), dtype=np.int64)
-        for i, keys in enumerate(rows.name_keys):
-            for key in keys:
-                code = key_ids.get(key)
-                if code is None:
-                    code = key_ids[key] = len(key_ids)
-                flat.append(code)
-            lengths[i] = len(keys)
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
+        mapping = np.empty(len(rows.keys), dtype=np.int32)
+        for i, key in enumerate(rows.keys):
+            code = key_ids.get(key)
+            if code is None:
+                code = key_ids[key] = len(key_ids)
+            mapping[i] = code
+        offsets = np.zeros(len(rows.key_counts) + 1, dtype=np.int64)
+        np.cumsum(rows.key_counts, out=offsets[1:])
         self.name_key_offsets = np.concatenate(
             [self.name_key_offsets, offsets[1:] + self.name_key_offsets[-1]]
         )
-        self.name_keys = np.concatenate([self.name_keys, np.asarray(flat, dtype=np.int32)])
+        self.name_keys = np.concatenate([self.name_keys, mapping[rows.key_codes]])
         self._position = None
 
     def _invert(self) -> None:
@@ -297,22 +327,22 @@ class ScreeningIndex:
             return np.zeros(0, dtype=np.int64)
         found.sort()
         total_names = max(self.name_total, 1)
-        parts: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float64]] = []
+        starts: list[int] = []
+        lengths: list[int] = []
         read = 0
         for df, code in found:
             if read and read + df > max_postings:
                 break
-            start = int(self.posting_offsets[code])
-            parts.append(self.postings[start : start + df])
-            weights.append(np.full(df, math.log(1 + total_names / df)))
+            starts.append(int(self.posting_offsets[code]))
+            lengths.append(df)
             read += df
-        names = np.concatenate(parts)
-        entities = self.name_entity[names]
-        unique, inverse = np.unique(entities, return_inverse=True)
+        counts = np.asarray(lengths, dtype=np.int64)
+        names = self.postings[_ranges(np.asarray(starts, dtype=np.int64), counts)]
+        weights = np.repeat(np.asarray([math.log(1 + total_names / df) for df in lengths]), counts)
+        unique, inverse = _unique_inverse(self.name_entity[names])
         # One name of an entity may share several keys; an entity with several names counts each once:
         # the per-entity score is the best name's, approximated by the sum over the entity's keys.
-        scores = np.bincount(inverse, weights=np.concatenate(weights))
+        scores = np.bincount(inverse, weights=weights)
         if len(unique) > limit:
             top = np.argpartition(-scores, limit)[:limit]
             unique, scores = unique[top], scores[top]
@@ -403,6 +433,19 @@ class ScreeningIndex:
         index.context_list = [Context(frozenset(p), frozenset(c)) for p, c in tables["contexts"]]
         index.key_ids = {key: i for i, key in enumerate(tables["keys"])}
         return index
+
+
+def _unique_inverse(values: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], IntArray]:
+    """`np.unique(values, return_inverse=True)`, faster on what postings give: a few sorted runs, which a
+    stable (run-aware) sort merges in close to linear time."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:

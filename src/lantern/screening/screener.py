@@ -9,9 +9,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lantern.screening.analysis import Analyser, Token, decode
+import numpy as np
+
+from lantern.screening.analysis import Analyser, Token, decode, encode
 from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context
-from lantern.screening.index import EntityRows, ScreeningIndex, blocking_keys
+from lantern.screening.index import Blob, EntityRows, ScreeningIndex, blocking_keys
 from lantern.screening.model import (
     MATCHER_VERSION,
     Explanation,
@@ -70,25 +72,102 @@ def fold_place(text: str) -> str:
 
 
 def analyse_entities(entities: Sequence[ScreeningEntity]) -> EntityRows:
-    """Analyses entities' names for the index: the expensive step, run in parallel by `build`."""
-    analyser = Analyser()
-    vocab = analyser.vocab
-    rows = EntityRows([], [], [], [], [], [], [], [], [])
+    """Analyses entities' names for the index: the expensive step, run in parallel by `build`.
+
+    A name written alike for entities known alike is analysed once (`_AnalysisMemo`)."""
+    memo = _MEMO.get()
+    ids: list[str] = []
+    fingerprints: list[str] = []
+    kinds: list[str] = []
+    countries: list[str | None] = []
+    contexts: list[Context] = []
+    name_counts: list[int] = []
+    names: list[str] = []
+    encodings: list[str] = []
+    keys: dict[str, int] = {}
+    codes: list[int] = []
+    counts: list[int] = []
     for entity in entities:
-        names = list(dict.fromkeys(n.strip() for n in entity.names if n and n.strip()))
-        context = entity_context(entity, vocab)
-        rows.ids.append(entity.id)
-        rows.fingerprints.append(entity.fingerprint())
-        rows.kinds.append(entity.kind)
-        rows.countries.append(entity.country.upper() if entity.country else None)
-        rows.contexts.append(context)
-        rows.name_counts.append(len(names))
-        for name in names:
-            tokens = narrow_places(analyser.analyse(name, person=entity.is_person).tokens, context)
-            rows.names.append(name)
-            rows.encodings.append("\x1e".join("\x1f".join(t) for t in tokens))
-            rows.name_keys.append(blocking_keys(tokens))
-    return rows
+        own = list(dict.fromkeys(n.strip() for n in entity.names if n and n.strip()))
+        context = memo.context(entity)
+        ids.append(entity.id)
+        fingerprints.append(entity.fingerprint())
+        kinds.append(entity.kind)
+        countries.append(entity.country.upper() if entity.country else None)
+        contexts.append(context)
+        name_counts.append(len(own))
+        for name in own:
+            encoding, name_keys = memo.name(name, entity.is_person, context)
+            names.append(name)
+            encodings.append(encoding)
+            counts.append(len(name_keys))
+            for key in name_keys:
+                code = keys.get(key)
+                if code is None:
+                    code = keys[key] = len(keys)
+                codes.append(code)
+    return EntityRows(
+        ids,
+        fingerprints,
+        kinds,
+        countries,
+        contexts,
+        name_counts,
+        Blob.of(names),
+        Blob.of(encodings),
+        list(keys),
+        np.asarray(codes, dtype=np.int32),
+        np.asarray(counts, dtype=np.int64),
+    )
+
+
+class _AnalysisMemo:
+    """What a build process has analysed: entity contexts, and each name's encoding and blocking keys by
+    (name, person, context). Bounded; kept across the chunks one worker analyses."""
+
+    LIMIT = 300_000
+
+    def __init__(self) -> None:
+        self.analyser = Analyser()
+        self._contexts: dict[tuple[str | None, ...], Context] = {}
+        self._names: dict[tuple[str, bool, Context], tuple[str, list[str]]] = {}
+
+    def context(self, entity: ScreeningEntity) -> Context:
+        key = (entity.kind, entity.country, entity.state, entity.municipality, entity.level)
+        found = self._contexts.get(key)
+        if found is None:
+            if len(self._contexts) > self.LIMIT:
+                self._contexts.clear()
+            found = self._contexts[key] = entity_context(entity, self.analyser.vocab)
+        return found
+
+    def name(self, name: str, person: bool, context: Context) -> tuple[str, list[str]]:
+        key = (name, person, context)
+        found = self._names.get(key)
+        if found is None:
+            if len(self._names) > self.LIMIT:
+                self._names.clear()
+            tokens = narrow_places(self.analyser.analyse(name, person=person).tokens, context)
+            found = self._names[key] = (encode(tokens), blocking_keys(tokens))
+        return found
+
+
+class _MemoSlot:
+    """One memo per process, made on first use (a forked worker starts from its parent's)."""
+
+    def __init__(self) -> None:
+        self._memo: _AnalysisMemo | None = None
+
+    def get(self) -> _AnalysisMemo:
+        if self._memo is None:
+            self._memo = _AnalysisMemo()
+        return self._memo
+
+    def clear(self) -> None:
+        self._memo = None
+
+
+_MEMO = _MemoSlot()
 
 
 def narrow_places(tokens: tuple[Token, ...], context: Context) -> tuple[Token, ...]:
@@ -107,20 +186,30 @@ def narrow_places(tokens: tuple[Token, ...], context: Context) -> tuple[Token, .
     return tuple(out)
 
 
-def _merge(parts: Sequence[EntityRows]) -> EntityRows:
-    merged = EntityRows([], [], [], [], [], [], [], [], [])
-    for part in parts:
-        for field in dataclasses.fields(EntityRows):
-            getattr(merged, field.name).extend(getattr(part, field.name))
-    return merged
+_BUILD_ITEMS: Sequence[ScreeningEntity] = ()
 
 
-def analyse_in_parallel(entities: Sequence[ScreeningEntity], workers: int) -> EntityRows:
-    if workers <= 1 or len(entities) < 2 * _BUILD_CHUNK:
-        return analyse_entities(entities)
-    chunks = [entities[i : i + _BUILD_CHUNK] for i in range(0, len(entities), _BUILD_CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return _merge(pool.map(analyse_entities, chunks))
+def _analyse_range(bounds: tuple[int, int]) -> EntityRows:
+    """A build worker's share: entities are inherited through fork, not sent through the pipe."""
+    return analyse_entities(_BUILD_ITEMS[bounds[0] : bounds[1]])
+
+
+def analyse_in_parallel(
+    entities: Sequence[ScreeningEntity], workers: int, *, chunk: int = _BUILD_CHUNK
+) -> EntityRows:
+    try:
+        if workers <= 1 or len(entities) < 2 * chunk:
+            return analyse_entities(entities)
+        global _BUILD_ITEMS
+        _BUILD_ITEMS = entities
+        bounds = [(i, min(i + chunk, len(entities))) for i in range(0, len(entities), chunk)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return EntityRows.merge(list(pool.imap(_analyse_range, bounds)))
+        finally:
+            _BUILD_ITEMS = ()
+    finally:
+        _MEMO.clear()  # the names of one build say nothing of the next
 
 
 class Screener:
@@ -138,6 +227,8 @@ class Screener:
         self.analyser = Analyser()
         self.comparer = Comparer(self.config, self.analyser.vocab)
         self._decoded: dict[int, tuple[Token, ...]] = {}
+        self._words: frozenset[str] | None = None
+        self._typos: dict[str, list[str]] = {}
 
     # Building and caching ----------------------------------------------------------------------------
 
@@ -222,6 +313,7 @@ class Screener:
         limit_candidates = max(self.candidate_limit, limit)
         candidates = index.candidates(keys, limit=limit_candidates, max_postings=self.max_postings)
         results: list[tuple[float, int, int, int, bool]] = []
+        compared: dict[tuple[str, int, bool], list[float]] = {}
         country_code = country.upper() if country else None
         for e in candidates:
             e = int(e)
@@ -236,16 +328,22 @@ class Screener:
             if is_person and person is None:
                 continue
             options = [(person, 1.0)] if is_person else readings
-            context = index.context_list[index.entity_context[e]]
+            context_id = int(index.entity_context[e])
+            context = index.context_list[context_id]
             best, best_name, best_reading = -1.0, -1, 0
             first = int(index.entity_first[e])
             for j in range(first, first + int(index.entity_count[e])):
-                tokens = self._tokens(j)
-                for r, (query, factor) in enumerate(options):
-                    assert query is not None
-                    score = (
+                # Names analysed alike (within an entity, or across entities of one context) score alike.
+                seen = (index.encodings[j], context_id, is_person)
+                scores = compared.get(seen)
+                if scores is None:
+                    tokens = self._tokens(j)
+                    scores = compared[seen] = [
                         factor * self.comparer.compare(query, tokens, ctx, context, person=is_person).score
-                    )
+                        for query, factor in options
+                        if query is not None
+                    ]
+                for r, score in enumerate(scores):
                     if score > best:
                         best, best_name, best_reading = score, j, r
             if best >= self.min_score:
@@ -277,21 +375,31 @@ class Screener:
     def screen_many(
         self, queries: Iterable[Query | str], *, workers: int | None = None, limit: int = 10
     ) -> list[list[Match]]:
-        """Screens every query; with workers > 1 the batch is split over that many processes."""
+        """Screens every query; with workers > 1 the batch is split over that many processes.
+
+        A name asked twice (with the same country and kind) is screened once. Workers are forked, so each
+        starts with this screener's index and caches in memory, shared until written.
+        """
         items = [q if isinstance(q, Query) else Query(name=q) for q in queries]
+        distinct = list(dict.fromkeys((q.name, q.country, q.kind) for q in items))
         count = workers if workers is not None else self.workers
-        if count <= 1 or len(items) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
-            return [self.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in items]
-        global _WORKER_SCREENER
-        _WORKER_SCREENER = self
-        size = max(16, len(items) // (count * 8))
-        chunks = [(items[i : i + size], limit) for i in range(0, len(items), size)]
-        try:
-            with multiprocessing.get_context("fork").Pool(count) as pool:
-                parts = pool.map(_screen_chunk, chunks)
-        finally:
-            _WORKER_SCREENER = None
-        return [m for part in parts for m in part]
+        if count <= 1 or len(distinct) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
+            found = [self.screen(n, country=c, kind=k, limit=limit) for n, c, k in distinct]
+        else:
+            global _WORKER_SCREENER
+            _WORKER_SCREENER = self
+            self._index_words()  # made once here rather than once in each worker
+            size = max(16, len(distinct) // (count * 8))
+            chunks = [(distinct[i : i + size], limit) for i in range(0, len(distinct), size)]
+            try:
+                with multiprocessing.get_context("fork").Pool(count) as pool:
+                    found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
+            finally:
+                _WORKER_SCREENER = None
+        if len(distinct) == len(items):
+            return found
+        results = dict(zip(distinct, found, strict=True))
+        return [list(results[(q.name, q.country, q.kind)]) for q in items]
 
     def compare_names(
         self, a: str, b: str, *, person: bool = False, explain: bool = True
@@ -313,13 +421,27 @@ class Screener:
             cached = self._decoded[name_row] = decode(self.index.encodings[name_row])
         return cached
 
+    def _typo_keys(self, word: str) -> list[str]:
+        """The index's words one edit from `word`, as keys (a set intersection, remembered per word)."""
+        found = self._typos.get(word)
+        if found is None:
+            if len(self._typos) > 100_000:
+                self._typos.clear()
+            found = self._typos[word] = [f"w:{v}" for v in _edits(word) & self._index_words()]
+        return found
+
+    def _index_words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(k[2:] for k in self.index.key_ids if k.startswith("w:"))
+        return self._words
+
     def _query_keys(self, tokens: tuple[Token, ...]) -> list[str]:
         keys = blocking_keys(tokens)
         key_ids = self.index.key_ids
         for kind, key, _surface, flags in tokens:
             # Typing mistakes: look up every one-edit variant, unless the word is in the index as written.
             if kind == "w" and len(key) >= 4 and f"w:{key}" not in key_ids:
-                keys.extend(f"w:{v}" for v in _edits(key) if f"w:{v}" in key_ids)
+                keys.extend(self._typo_keys(key))
             if kind == "w" and "a" in flags:
                 keys.append(f"ac:{key}")
         return keys
@@ -340,11 +462,11 @@ _WORKER_SCREENER: Screener | None = None
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _screen_chunk(args: tuple[list[Query], int]) -> list[list[Match]]:
+def _screen_chunk(args: tuple[list[tuple[str, str | None, str | None]], int]) -> list[list[Match]]:
     queries, limit = args
     screener = _WORKER_SCREENER
     assert screener is not None, "batch workers are forked from a process that set the screener"
-    return [screener.screen(q.name, country=q.country, kind=q.kind, limit=limit) for q in queries]
+    return [screener.screen(name, country=country, kind=kind, limit=limit) for name, country, kind in queries]
 
 
 def _edits(word: str) -> set[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lantern.screening import MATCHER_VERSION, Decision, Query, Screener, ScreeningEntity
+from lantern.screening.index import ScreeningIndex
+from lantern.screening.screener import analyse_in_parallel
 from lantern.settings import ScreeningSettings
 
 
@@ -67,8 +69,26 @@ def test_filters_by_kind_and_country() -> None:
 def test_screen_many_gives_what_screen_gives() -> None:
     screener = build()
     names = ["SEMAR", "Pol. Estatal Gro.", "27th Infantry Battalion", "SIG SAUER INC"] * 20
+    names += [f"{n}th Infantry Battalion" for n in range(1, 80)]  # enough distinct names for the workers
     batch = screener.screen_many([Query(name=n) for n in names], workers=2)
     assert batch == [screener.screen(n) for n in names]
+    assert screener.screen_many(names[:80], workers=1) == [screener.screen(n) for n in names[:80]]
+
+
+def test_parallel_build_gives_the_same_index() -> None:
+    many = [
+        *ENTITIES,
+        *(unit(f"mx-bi-{n}", f"{n}/o. Batallón de Infantería", kind="army") for n in range(30)),
+    ]
+    one = ScreeningIndex.from_rows(analyse_in_parallel(many, 1), {})
+    parts = ScreeningIndex.from_rows(analyse_in_parallel(many, 2, chunk=5), {})
+    assert list(parts.key_ids) == list(one.key_ids)
+    assert parts.entity_ids == one.entity_ids
+    assert parts.context_list == one.context_list
+    assert parts.encodings.data == one.encodings.data
+    assert parts.names.data == one.names.data
+    for field in ("name_keys", "name_key_offsets", "postings", "posting_offsets", "entity_first"):
+        assert (getattr(parts, field) == getattr(one, field)).all(), field
 
 
 def test_cache_round_trip(tmp_path: Path) -> None:
