@@ -444,6 +444,8 @@ class TraceRead(BaseModel):
     serial: str | None
     make: str | None
     traces: list[SerialTraceRead]
+
+
 class ReportListItemRead(BaseModel):
     name: str
     title: str
