@@ -161,6 +161,21 @@ class LicenceRead(BaseModel):
     review: LicenceReviewRead | None = Field(
         default=None, description="Resolutions, findings, decisions and alerts (never shown to exporters)."
     )
+    drawdown: list[DrawdownRead] = Field(
+        default_factory=list, description="Per item: licensed, shipped (accepted and held) and remaining."
+    )
+    shipments: list[ShipmentListItemRead] = Field(
+        default_factory=list, description="Shipment notices filed against the licence, newest first."
+    )
+    shipments_total: int = 0
+
+
+class DrawdownRead(BaseModel):
+    item: int
+    description: str | None
+    licensed: int
+    shipped: int
+    remaining: int
 
 
 class UnitListItemRead(BaseModel):

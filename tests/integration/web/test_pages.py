@@ -95,7 +95,12 @@ def test_the_licence_page_shows_parties_items_provisos_and_history(
     assert "Status history" in page
     assert "licensing officer" in page
     assert "Findings" in page
-    assert "Shipments and serials" in page
+    assert "Shipments and draw-down" in page
+    assert 'href="/shipments/SHP-TEST-0001"' in page
+    data = client_for(Role.LICENSING_OFFICER).get("/api/licences/DDTC/050000001").json()
+    assert [s["key"] for s in data["shipments"]] == ["SHP-TEST-0001"]
+    line = data["drawdown"][0]
+    assert (line["item"], line["shipped"], line["remaining"]) == (1, 2, line["licensed"] - 2)
 
 
 def test_the_unit_page_shows_its_tree_allegations_licences_and_timeline(client_for: ClientFor) -> None:

@@ -14,10 +14,12 @@ from lantern.db.tables.licences import LicenceRow
 from lantern.errors import NotFound
 from lantern.licences.model import Agency, Licence, LicenceStatus
 from lantern.licences.service import LicenceFilter, find_licence_row, licence_from_row, search_licences
+from lantern.monitoring.service import ShipmentFilter, list_shipments, remaining
 from lantern.review.model import Criterion
 from lantern.review.reading import hold_reasons
 from lantern.web.deps import CurrentAccount, SessionDep, SettingsDep
 from lantern.web.models import (
+    DrawdownRead,
     ExclusionRead,
     ItemRead,
     LicenceListItemRead,
@@ -28,11 +30,14 @@ from lantern.web.models import (
 )
 from lantern.web.routes.common import BlankIsNone, filters_of
 from lantern.web.routes.review import review_section
+from lantern.web.routes.shipments import list_item as shipment_item
 from lantern.web.routing import LanternRouter
 
 router = LanternRouter(tag="licences")
 
 MAX_PAGE_SIZE = 200
+#: Shipments listed on a licence page; the rest are one click away on /shipments?licence=….
+SHIPMENTS_SHOWN = 50
 
 #: The search's finding filter: a criterion, or any.
 FindingCriterion = StrEnum("FindingCriterion", {"ANY": "any", **{c.name: c.value for c in Criterion}})  # type: ignore[misc]
@@ -207,4 +212,9 @@ def licence(agency: Agency, number: str, session: SessionDep, account: CurrentAc
     read = licence_read(licence_from_row(row), account)
     read.hold_reasons = hold_reasons(session, row)
     read.review = review_section(session, row, account)
+    read.drawdown = [DrawdownRead.model_validate(line) for line in remaining(session, ref)]
+    shipped, read.shipments_total = list_shipments(
+        session, ShipmentFilter(licence=ref), limit=SHIPMENTS_SHOWN
+    )
+    read.shipments = [shipment_item(s, account) for s in shipped]
     return read
