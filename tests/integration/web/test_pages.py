@@ -18,7 +18,7 @@ def test_signing_in_lands_on_the_dashboard_and_is_audited(client_for: ClientFor)
     page = admin.get("/dashboard")
     assert page.status_code == 200
     assert "The licence book" in page.text
-    assert "Not available yet." in page.text  # slots with nothing to count yet say so; no invented figures
+    assert "Violation reports due, with their clocks" in page.text
     data = admin.get("/api/dashboard").json()
     assert data["book"]["licences"] == 3
     assert {s["key"] for s in data["slots"]} == {
