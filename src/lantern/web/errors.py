@@ -40,6 +40,7 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No valid session or API token."),
         (403, "The account's role does not allow this."),
         (404, "No such record, or not one this account may see."),
+        (409, "The record's state does not allow this (e.g. a report already sent, a closed case)."),
         (429, "Too many failed sign-ins; wait and try again."),
     )
 }

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from lantern.monitoring.cases_model import CaseKind, CaseStatus
+from lantern.monitoring.checks_model import CheckOutcome, CheckStage, ReasonCategory, SerialState
 
 
 class UnitRefRead(BaseModel):
@@ -63,13 +66,27 @@ class CaseListRead(BaseModel):
 class CaseCreate(BaseModel):
     licence: str = Field(max_length=120, description="AGENCY/NUMBER")
     justification: str = Field(min_length=1, max_length=5000, description="Why the case is opened (audited).")
-    kind: str = "other"
+    kind: CaseKind = CaseKind.OTHER
     holder: str | None = Field(default=None, max_length=200, description="Unit key found holding the items.")
+
+    @field_validator("justification")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a case opened by hand needs a justification")
+        return value.strip()
 
 
 class CaseStatusChange(BaseModel):
-    status: str
+    status: CaseStatus
     reason: str = Field(min_length=1, max_length=5000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a status change needs a reason")
+        return value
 
 
 class RiskFactorRead(BaseModel):
@@ -131,21 +148,27 @@ class CheckQueueRead(BaseModel):
 
 
 class InventoryLineCreate(BaseModel):
-    serial: str = Field(min_length=1, max_length=100)
-    state: str = "found"
+    serial: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    state: SerialState = SerialState.FOUND
     make: str | None = Field(default=None, max_length=200)
 
 
 class CheckCreate(BaseModel):
     licence: str = Field(max_length=120)
-    stage: str = "post_shipment"
-    outcome: str
+    stage: CheckStage = CheckStage.POST_SHIPMENT
+    outcome: CheckOutcome
     performed_on: date
-    reasons: list[str] = []
+    reasons: list[ReasonCategory] = []
     serials: list[InventoryLineCreate] = []
     notes: str | None = Field(default=None, max_length=5000)
     check: str | None = Field(default=None, max_length=60, description="A planned check's key.")
     shipment: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _reasons_for_unfavourable(self) -> CheckCreate:
+        if self.outcome is CheckOutcome.UNFAVOURABLE and not self.reasons:
+            raise ValueError("an unfavourable check needs at least one reason category")
+        return self
 
 
 class RecordedCheckRead(BaseModel):

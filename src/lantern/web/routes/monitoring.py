@@ -4,10 +4,11 @@ statutory report drafts, "mark sent", status changes and the open-a-case action.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from lantern.accounts.model import Account, Permission
@@ -21,7 +22,6 @@ from lantern.monitoring.checks_model import (
     CheckStage,
     InventoryLine,
     ReasonCategory,
-    SerialState,
     quarter_of,
 )
 from lantern.settings import Settings
@@ -42,13 +42,16 @@ from lantern.web.templating import segment
 
 router = LanternRouter(tag="monitoring")
 
+Model = TypeVar("Model", bound=BaseModel)
 
-def _enum(kind: type[Any], value: str, field: str) -> Any:
+
+def _form(model: type[Model], data: dict[str, Any]) -> Model:
+    """A form's fields as the API's request model; problems come back as a page, not a server error."""
     try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise ValidationProblem(f"{field}: {value!r} is not one of {allowed}") from None
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in exc.errors()]
+        raise ValidationProblem("; ".join(problems), problems) from None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -94,19 +97,16 @@ def case(key: str, session: SessionDep) -> CaseRead:
 
 
 def _open(database: Any, settings: Settings, account: Account, body: CaseCreate) -> str:
-    if not body.justification.strip():
-        raise ValidationProblem("justification: a case opened by hand needs a justification")
-    kind = _enum(CaseKind, body.kind, "kind")
     with database.transaction() as session:
         row = case_service.open_case(
             session,
-            kind=kind,
+            kind=body.kind,
             opened_on=date.today(),
             actor=account.audit_name,
             settings=settings.monitoring,
             licence=find_licence_row(session, body.licence),
             holder_unit_id=case_service.unit_id_of(session, body.holder) if body.holder else None,
-            justification=body.justification.strip(),
+            justification=body.justification,
         )
         return row.key
 
@@ -133,16 +133,18 @@ def open_case_form(
     kind: Annotated[str, Form(max_length=40)] = "other",
     holder: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    body = CaseCreate(licence=licence, justification=justification, kind=kind, holder=holder.strip() or None)
+    body = _form(
+        CaseCreate,
+        {"licence": licence, "justification": justification, "kind": kind, "holder": holder.strip() or None},
+    )
     key = _open(database, settings, account, body)
     return RedirectResponse(f"/cases/{segment(key)}", status_code=303)
 
 
 def _status(database: Any, account: Account, key: str, body: CaseStatusChange) -> str:
-    status = _enum(CaseStatus, body.status, "status")
     with database.transaction() as session:
         row = case_service.change_status(
-            session, key, status=status, reason=body.reason, actor=account.audit_name, on=date.today()
+            session, key, status=body.status, reason=body.reason, actor=account.audit_name, on=date.today()
         )
         return row.key
 
@@ -170,19 +172,18 @@ def case_status_form(
     status: Annotated[str, Form(max_length=40)],
     reason: Annotated[str, Form(min_length=1, max_length=5000)],
 ) -> Response:
-    found = _status(database, account, key, CaseStatusChange(status=status, reason=reason))
+    found = _status(database, account, key, _form(CaseStatusChange, {"status": status, "reason": reason}))
     return RedirectResponse(f"/cases/{segment(found)}", status_code=303)
 
 
-def _mark_sent(database: Any, account: Account, key: str, kind: str) -> str:
-    report = _enum(ReportKind, kind, "report")
+def _mark_sent(database: Any, account: Account, key: str, kind: ReportKind) -> str:
     with database.transaction() as session:
-        case_service.mark_report_sent(session, key, kind=report, actor=account.audit_name, on=date.today())
+        case_service.mark_report_sent(session, key, kind=kind, actor=account.audit_name, on=date.today())
         return case_service.find_case(session, key).key
 
 
 @router.api("/api/cases/{key}/reports/{kind}/sent", permission=Permission.MONITORING_WRITE, methods=("POST",))
-def mark_sent_api(key: str, kind: str, database: DatabaseDep, account: CurrentAccount) -> CaseRead:
+def mark_sent_api(key: str, kind: ReportKind, database: DatabaseDep, account: CurrentAccount) -> CaseRead:
     """Record a statutory report as sent today (audited)."""
     found = _mark_sent(database, account, key, kind)
     with database.session() as session:
@@ -195,7 +196,7 @@ def mark_sent_api(key: str, kind: str, database: DatabaseDep, account: CurrentAc
     no_twin="a form; POST /api/cases/{key}/reports/{kind}/sent",
     methods=("POST",),
 )
-def mark_sent_form(key: str, kind: str, database: DatabaseDep, account: CurrentAccount) -> Response:
+def mark_sent_form(key: str, kind: ReportKind, database: DatabaseDep, account: CurrentAccount) -> Response:
     found = _mark_sent(database, account, key, kind)
     return RedirectResponse(f"/cases/{segment(found)}#reports", status_code=303)
 
@@ -210,7 +211,9 @@ def checks(
     settings: SettingsDep,
     capacity: Annotated[int, Query(ge=0, le=10_000, description="How many checks can be run.")] = 40,
     quarter: Annotated[
-        str | None, Query(max_length=7, pattern=r"^\d{4}[Qq][1-4]$", description="e.g. 2026Q4"), BlankIsNone
+        str | None,
+        Query(max_length=7, pattern=r"^[1-9]\d{3}[Qq][1-4]$", description="e.g. 2026Q4"),
+        BlankIsNone,
     ] = None,
 ) -> CheckQueueRead:
     """The risk-ranked queue over every firearm licence, the plan covering the most risk for a capacity,
@@ -241,19 +244,16 @@ def check(key: str, session: SessionDep) -> CheckRead:
 
 
 def _record(database: Any, settings: Settings, account: Account, body: CheckCreate) -> RecordedCheckRead:
-    inventory = [
-        InventoryLine(s.serial.strip(), _enum(SerialState, s.state, "serials.state"), s.make)
-        for s in body.serials
-    ]
+    inventory = [InventoryLine(s.serial.strip(), s.state, s.make) for s in body.serials]
     with database.transaction() as session:
         done = check_service.record_check(
             session,
             settings,
             licence=body.licence,
-            stage=_enum(CheckStage, body.stage, "stage"),
-            outcome=_enum(CheckOutcome, body.outcome, "outcome"),
+            stage=body.stage,
+            outcome=body.outcome,
             performed_on=body.performed_on,
-            reasons=[_enum(ReasonCategory, r, "reasons") for r in body.reasons],
+            reasons=body.reasons,
             inventory=inventory,
             notes=body.notes,
             key=body.check,
@@ -302,7 +302,8 @@ def record_check_form(
     notes: Annotated[str, Form(max_length=5000)] = "",
     check: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
-    body = CheckCreate.model_validate(
+    body = _form(
+        CheckCreate,
         {
             "licence": licence,
             "stage": stage,
@@ -312,7 +313,7 @@ def record_check_form(
             "serials": parse_serial_lines(serials),
             "notes": notes or None,
             "check": check or None,
-        }
+        },
     )
     done = _record(database, settings, account, body)
     target = f"/cases/{segment(done.case)}" if done.case else f"/checks/{segment(done.check)}"
