@@ -62,7 +62,7 @@ def demo_paths() -> list[Path]:
 
 #: Synthetic consultations and communications, stored through their own service (they are not part of the
 #: import formats of lantern.io).
-DEMO_CONSULTATIONS = "consultations.jsonl"
+DEMO_CONSULTATIONS = "records/consultations.jsonl"
 
 
 def load_demo_data(
