@@ -13,16 +13,20 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lantern.db import migrate
 from lantern.db.engine import Database
+from lantern.db.tables.licences import LicenceRow
 from lantern.review.runner import run_review
+from lantern.review.service import decide
 from lantern.settings import Settings
 from tests.conftest import IN_CI
 from tests.factories import add_licence, add_unit
@@ -197,3 +201,26 @@ def journey(browser: Any, live_server: LiveServer, request: pytest.FixtureReques
     yield trip
     context.close()
     assert trip.unexpected_errors() == [], f"browser console errors: {trip.errors}"
+
+
+@contextmanager
+def licence_restored(server: LiveServer, ref: str) -> Iterator[None]:
+    """Reinstate `ref` after a journey that suspends it: every journey shares the live server's store and
+    runs in any order, so one that leaves a licence suspended would change what the next one sees."""
+    try:
+        yield
+    finally:
+        with server.database.transaction() as session:
+            status = session.execute(
+                select(LicenceRow.status).where(
+                    LicenceRow.agency == ref.split("/")[0], LicenceRow.number == ref.split("/")[1]
+                )
+            ).scalar_one()
+            if status == "suspended":
+                decide(
+                    session,
+                    ref,
+                    action="reinstate",
+                    actor="browser test",
+                    justification="Reinstated after a journey (synthetic test record).",
+                )

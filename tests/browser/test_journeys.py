@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from lantern.accounts.model import Role
 from lantern.review.service import decide
-from tests.browser.conftest import Journey
+from tests.browser.conftest import Journey, licence_restored
 from tests.integration.web.world import USERNAMES
 
 
@@ -125,33 +125,34 @@ def test_a_monitor_follows_a_case_and_opens_another(journey: Journey) -> None:
 
 
 def test_an_exporter_files_a_shipment_and_is_refused_on_the_suspended_licence(journey: Journey) -> None:
-    page = journey.page
-    with journey.server.database.transaction() as session:
-        decide(
-            session,
-            "DDTC/050000002",
-            action="suspend",
-            actor="officer (browser test)",
-            justification="End user implicated after approval (synthetic test record).",
+    with licence_restored(journey.server, "DDTC/050000002"):
+        page = journey.page
+        with journey.server.database.transaction() as session:
+            decide(
+                session,
+                "DDTC/050000002",
+                action="suspend",
+                actor="officer (browser test)",
+                justification="End user implicated after approval (synthetic test record).",
+            )
+        journey.sign_in(USERNAMES[Role.EXPORTER])
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Shipments", exact=True).click()
+        assert page.get_by_role("heading", name="Shipments").is_visible()
+        journey.shot("shipments")
+        page.get_by_role("button", name="File a shipment notice").click()
+        page.wait_for_url("**/shipments/new")
+        page.get_by_label("Licence").select_option("DDTC/050000002")
+        page.get_by_label("Shipping day").fill(datetime.now(UTC).date().isoformat())
+        page.get_by_label("Quantity").fill("10")
+        page.get_by_label("Make of the serials").fill("Colt")
+        page.get_by_label(re.compile("Serial numbers, one per line")).fill(
+            "JRNY-0001\nJRNY-0002, Colt, LE6920, 5.56x45mm"
         )
-    journey.sign_in(USERNAMES[Role.EXPORTER])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Shipments", exact=True).click()
-    assert page.get_by_role("heading", name="Shipments").is_visible()
-    journey.shot("shipments")
-    page.get_by_role("button", name="File a shipment notice").click()
-    page.wait_for_url("**/shipments/new")
-    page.get_by_label("Licence").select_option("DDTC/050000002")
-    page.get_by_label("Shipping day").fill(datetime.now(UTC).date().isoformat())
-    page.get_by_label("Quantity").fill("10")
-    page.get_by_label("Make of the serials").fill("Colt")
-    page.get_by_label(re.compile("Serial numbers, one per line")).fill(
-        "JRNY-0001\nJRNY-0002, Colt, LE6920, 5.56x45mm"
-    )
-    journey.shot("notice-filled")
-    page.get_by_role("button", name="File the notice").click()
-    page.wait_for_url(re.compile(r"/shipments/SHP-"))
-    assert page.locator("#shipment-status").inner_text() == "rejected"
-    reason = page.get_by_role("alert")
-    assert "Refused: licence DDTC/050000002 was suspended on" in reason.inner_text()
-    assert page.get_by_text("2 serial(s) declared; none registered").is_visible()
-    journey.shot("notice-refused")
+        journey.shot("notice-filled")
+        page.get_by_role("button", name="File the notice").click()
+        page.wait_for_url(re.compile(r"/shipments/SHP-"))
+        assert page.locator("#shipment-status").inner_text() == "rejected"
+        reason = page.get_by_role("alert")
+        assert "Refused: licence DDTC/050000002 was suspended on" in reason.inner_text()
+        assert page.get_by_text("2 serial(s) declared; none registered").is_visible()
+        journey.shot("notice-refused")

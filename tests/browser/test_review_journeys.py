@@ -8,7 +8,7 @@ import json
 import re
 
 from lantern.accounts.model import Role
-from tests.browser.conftest import Journey
+from tests.browser.conftest import Journey, licence_restored
 from tests.integration.web.world import USERNAMES
 
 APPLICATION = {
@@ -145,37 +145,39 @@ def test_an_analyst_adds_an_allegation_and_sees_the_alert_on_a_licence(journey: 
 
 
 def test_an_officer_suspends_a_licence(journey: Journey) -> None:
-    page = journey.page
-    journey.sign_in(USERNAMES[Role.LICENSING_OFFICER])
-    page.get_by_role("link", name="Licences", exact=True).click()
-    page.get_by_label("Has a finding").select_option("implicated_end_user")
-    results = page.locator("#results")
-    results.get_by_role("link", name="DDTC/050000002").click()
-    page.wait_for_url("**/licences/DDTC/050000002")
-    journey.shot("licence")
-    decide = page.get_by_role("form", name="Decide on licence DDTC/050000002")
-    # Keyboard only: the decision, the finding it rests on and the justification.
-    decide.get_by_label("Suspend").focus()
-    page.keyboard.press("Space")
-    assert decide.get_by_label("Suspend").is_checked()
-    decide.get_by_label(re.compile("Criterion 1")).check()
-    decide.get_by_label("Justification").fill(
-        "Criterion 1: GOPES credibly implicated in the Camargo killings."
-    )
-    journey.shot("suspend-form")
-    decide.get_by_role("button", name="Record decision").press("Enter")
-    assert page.get_by_role("status").get_by_text(re.compile(r"suspend licence DDTC/050000002")).is_visible()
-    assert page.get_by_text("status suspended").is_visible()
-    history = page.locator("section", has=page.get_by_role("heading", name="Status history"))
-    assert history.get_by_role(
-        "cell", name="Criterion 1: GOPES credibly implicated in the Camargo killings."
-    ).is_visible()
-    journey.shot("suspended")
-    # The exporter sees the status and the category of the hold, and nothing of the evidence.
-    page.get_by_role("button", name="Sign out").click()
-    journey.sign_in(USERNAMES[Role.EXPORTER])
-    journey.go("/licences/DDTC/050000002")
-    assert page.get_by_role("heading", name="Why this licence is suspended").is_visible()
-    assert page.get_by_text("Criterion 1: end user credibly implicated in abuses").is_visible()
-    assert "Camargo" not in page.content()
-    journey.shot("exporter-view")
+    with licence_restored(journey.server, "DDTC/050000002"):
+        page = journey.page
+        journey.sign_in(USERNAMES[Role.LICENSING_OFFICER])
+        page.get_by_role("link", name="Licences", exact=True).click()
+        page.get_by_label("Has a finding").select_option("implicated_end_user")
+        results = page.locator("#results")
+        results.get_by_role("link", name="DDTC/050000002").click()
+        page.wait_for_url("**/licences/DDTC/050000002")
+        journey.shot("licence")
+        decide = page.get_by_role("form", name="Decide on licence DDTC/050000002")
+        # Keyboard only: the decision, the finding it rests on and the justification.
+        decide.get_by_label("Suspend").focus()
+        page.keyboard.press("Space")
+        assert decide.get_by_label("Suspend").is_checked()
+        decide.get_by_label(re.compile("Criterion 1")).check()
+        decide.get_by_label("Justification").fill(
+            "Criterion 1: GOPES credibly implicated in the Camargo killings."
+        )
+        journey.shot("suspend-form")
+        decide.get_by_role("button", name="Record decision").press("Enter")
+        done = page.get_by_role("status").get_by_text(re.compile(r"suspend licence DDTC/050000002"))
+        assert done.is_visible()
+        assert page.get_by_text("status suspended").is_visible()
+        history = page.locator("section", has=page.get_by_role("heading", name="Status history"))
+        assert history.get_by_role(
+            "cell", name="Criterion 1: GOPES credibly implicated in the Camargo killings."
+        ).is_visible()
+        journey.shot("suspended")
+        # The exporter sees the status and the category of the hold, and nothing of the evidence.
+        page.get_by_role("button", name="Sign out").click()
+        journey.sign_in(USERNAMES[Role.EXPORTER])
+        journey.go("/licences/DDTC/050000002")
+        assert page.get_by_role("heading", name="Why this licence is suspended").is_visible()
+        assert page.get_by_text("Criterion 1: end user credibly implicated in abuses").is_visible()
+        assert "Camargo" not in page.content()
+        journey.shot("exporter-view")
