@@ -145,14 +145,20 @@ def test_an_analyst_adds_an_allegation_and_sees_the_alert_on_a_licence(journey: 
 
 
 def test_an_officer_suspends_a_licence(journey: Journey) -> None:
+    from playwright.sync_api import expect  # imported here: without Playwright the journeys skip, not error
+
     with licence_restored(journey.server, "DDTC/050000002"):
         page = journey.page
         journey.sign_in(USERNAMES[Role.LICENSING_OFFICER])
         page.get_by_role("link", name="Licences", exact=True).click()
-        page.get_by_label("Has a finding").select_option("implicated_end_user")
+        # The unfiltered results already hold this licence: wait until htmx has swapped in the
+        # filtered ones, or the click can land on a row that is being replaced and go nowhere.
+        with page.expect_response(lambda response: "finding=implicated_end_user" in response.url):
+            page.get_by_label("Has a finding").select_option("implicated_end_user")
+        expect(page).to_have_url(re.compile(r"finding=implicated_end_user"))
         results = page.locator("#results")
         results.get_by_role("link", name="DDTC/050000002").click()
-        page.wait_for_url("**/licences/DDTC/050000002")
+        page.wait_for_url("**/licences/DDTC/050000002", timeout=60_000)  # slow on a busy machine
         journey.shot("licence")
         decide = page.get_by_role("form", name="Decide on licence DDTC/050000002")
         # Keyboard only: the decision, the finding it rests on and the justification.
