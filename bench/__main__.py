@@ -29,6 +29,9 @@ BENCHMARKS = [
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__)
+        return
     if args and args[0] in BENCHMARKS:
         importlib.import_module(f"bench.{args[0]}").main(args[1:])
         return
