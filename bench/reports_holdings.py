@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-serials", type=int, default=25)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="Generate and import the book, then stop (nothing timed)."
+    )
     args = parser.parse_args(argv)
 
     from bench.import_licences import machine
@@ -143,6 +146,8 @@ def main(argv: list[str] | None = None) -> None:
     directory = book(args.licences, args.seed, args.max_serials)
     url, info = prepare(directory, args.backend)
     print(f"# reports_holdings: {info}")
+    if args.prepare_only:
+        return
     print(f"# {machine()}, {datetime.date.today()}, {args.backend}")
     print(f"# load average at start: {os.getloadavg()}")
     rows = []

@@ -94,6 +94,14 @@ class WebSettings(BaseModel):
     )
     password_min_length: int = Field(default=12, description="Fewest characters a new password may have.")
     page_size: int = Field(default=50, description="Rows per page in web lists and API searches.")
+    search_count_limit: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Licence searches in the web application and API count matches up to this many and then say "
+            "'more than'; the pages go on. Reports give exact totals."
+        ),
+    )
     token_days: int = Field(default=365, description="Days a new API token lasts unless told otherwise.")
     max_upload_mb: int = Field(
         default=512,

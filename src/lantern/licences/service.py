@@ -214,14 +214,38 @@ def search_licences(
     session: Session, flt: LicenceFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[LicenceRow], int]:
     """A page of matching licences (newest first) and the total count."""
+    found = search_licence_page(session, flt, limit=limit, offset=offset)
+    return found.rows, found.total
+
+
+@dataclass(frozen=True)
+class LicencePage:
+    """A page of a licence search: the rows, and how many match (exactly, or at least `total`)."""
+
+    rows: list[LicenceRow]
+    total: int
+    total_exact: bool = True
+
+
+def search_licence_page(
+    session: Session, flt: LicenceFilter, *, limit: int = 50, offset: int = 0, count_limit: int | None = None
+) -> LicencePage:
+    """A page of matching licences, newest first, with their count.
+
+    With `count_limit`, counting stops there: a search for a common word ("Policía") matches most of a large
+    book, and counting every match means reading every party. The page itself is cheap either way, because it
+    walks the licences newest first and stops after `limit` matches.
+    """
     query = licence_query(flt)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    counted = query if count_limit is None else query.limit(count_limit + 1)
+    total = session.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+    exact = count_limit is None or total <= count_limit
     rows = session.execute(
         query.order_by(LicenceRow.issue_date.desc().nulls_last(), LicenceRow.id.desc())
         .limit(limit)
         .offset(offset)
     ).scalars()
-    return list(rows), total
+    return LicencePage(list(rows), total if exact else count_limit or 0, exact)
 
 
 @dataclass

@@ -79,10 +79,15 @@ class LicenceListItemRead(BaseModel):
 
 
 class LicenceSearchRead(BaseModel):
-    total: int
+    total: int = Field(description="Matching licences; a lower bound when `total_exact` is false.")
+    total_exact: bool = Field(
+        default=True,
+        description="False when counting stopped at the server's limit (setting web.search_count_limit).",
+    )
     page: int
     page_size: int
-    pages: int
+    pages: int = Field(description="Pages of results; when the total is not exact, this page and the next.")
+    has_next: bool = Field(default=False, description="Whether a further page exists.")
     filters: dict[str, str]
     licences: list[LicenceListItemRead]
 

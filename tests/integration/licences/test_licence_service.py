@@ -71,6 +71,22 @@ def test_search_filters_narrow_the_book(db: Database) -> None:
         assert keys(text="100%_") == []
 
 
+def test_a_search_counts_up_to_its_limit_and_pages_on(db: Database) -> None:
+    with db.transaction() as session:
+        for n in range(7):
+            add_licence(session, f"C-{n}", issue_date=date(2020, 1, 1 + n), end_user="Policía Estatal")
+    flt = service.LicenceFilter(end_user="policía")
+    with db.session() as session:
+        exact = service.search_licence_page(session, flt, limit=3)
+        assert (exact.total, exact.total_exact) == (7, True)
+        assert [r.number for r in exact.rows] == ["C-6", "C-5", "C-4"]  # newest first
+        capped = service.search_licence_page(session, flt, limit=3, offset=3, count_limit=5)
+        assert (capped.total, capped.total_exact) == (5, False)
+        assert [r.number for r in capped.rows] == ["C-3", "C-2", "C-1"]
+        at_limit = service.search_licence_page(session, flt, limit=3, count_limit=7)
+        assert (at_limit.total, at_limit.total_exact) == (7, True)
+
+
 def test_the_book_summary_counts_everything(db: Database) -> None:
     with db.transaction() as session:
         add_licence(session, "S-1", issue_date=date(2015, 3, 2), value=Decimal("100"))

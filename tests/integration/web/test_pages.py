@@ -9,6 +9,7 @@ from sqlalchemy import update
 from lantern.accounts.model import Role
 from lantern.db.engine import Database
 from lantern.db.tables.audit import AuditRow
+from lantern.settings import Settings
 from tests.integration.web.conftest import ClientFor, csrf_token
 from tests.integration.web.world import EXPORTER_COMPANY, World
 
@@ -72,6 +73,26 @@ def test_licence_search_filters(client_for: ClientFor, world: World) -> None:
     assert len(body["problems"]) == 1
     assert body["problems"][0].startswith("country:")
     assert client.get("/licences", params={"agency": "NASA"}).status_code == 422
+
+
+def test_licence_search_stops_counting_at_its_limit_and_pages_on(
+    client_for: ClientFor, settings: Settings
+) -> None:
+    settings.web.search_count_limit = 2
+    settings.web.page_size = 2
+    client = client_for(Role.LICENSING_OFFICER)
+    first = client.get("/api/licences").json()
+    assert (first["total"], first["total_exact"], first["has_next"], first["pages"]) == (2, False, True, 2)
+    second = client.get("/api/licences", params={"page": 2}).json()
+    assert (second["total_exact"], second["has_next"], second["pages"]) == (False, False, 2)
+    numbers = [lic["number"] for lic in first["licences"] + second["licences"]]
+    assert sorted(numbers) == ["050000001", "050000002", "D123456"]
+    page = client.get("/licences").text
+    assert "More than 2 licences" in page
+    assert 'rel="next"' in page
+    settings.web.search_count_limit = 3
+    exact = client.get("/api/licences").json()
+    assert (exact["total"], exact["total_exact"], exact["pages"]) == (3, True, 2)
 
 
 def test_licence_search_answers_htmx_with_the_results_only(client_for: ClientFor) -> None:

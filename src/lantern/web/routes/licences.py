@@ -13,7 +13,7 @@ from lantern.accounts.model import Account, Permission
 from lantern.db.tables.licences import LicenceRow
 from lantern.errors import NotFound
 from lantern.licences.model import Agency, Licence, LicenceStatus
-from lantern.licences.service import LicenceFilter, find_licence_row, licence_from_row, search_licences
+from lantern.licences.service import LicenceFilter, find_licence_row, licence_from_row, search_licence_page
 from lantern.monitoring.service import ShipmentFilter, list_shipments, remaining
 from lantern.review.model import Criterion
 from lantern.review.reading import hold_reasons
@@ -61,8 +61,16 @@ def list_item(row: LicenceRow) -> LicenceListItemRead:
     )
 
 
-def run_search(session: Session, flt: LicenceFilter, *, page: int, page_size: int) -> LicenceSearchRead:
-    rows, total = search_licences(session, flt, limit=page_size, offset=(page - 1) * page_size)
+def run_search(
+    session: Session, flt: LicenceFilter, *, page: int, page_size: int, count_limit: int | None = None
+) -> LicenceSearchRead:
+    found = search_licence_page(
+        session, flt, limit=page_size, offset=(page - 1) * page_size, count_limit=count_limit
+    )
+    rows, total = found.rows, found.total
+    # Past the counting limit the number of pages is unknown: there is a next page while this one is full.
+    has_next = page * page_size < total if found.total_exact else len(rows) == page_size
+    pages = max(1, -(-total // page_size)) if found.total_exact else page + (1 if has_next else 0)
     asked = filters_of(
         q=flt.text,
         agency=flt.agency,
@@ -77,9 +85,11 @@ def run_search(session: Session, flt: LicenceFilter, *, page: int, page_size: in
     )
     return LicenceSearchRead(
         total=total,
+        total_exact=found.total_exact,
         page=page,
         page_size=page_size,
-        pages=max(1, -(-total // page_size)),
+        pages=pages,
+        has_next=has_next,
         filters=asked,
         licences=[list_item(r) for r in rows],
     )
@@ -140,7 +150,13 @@ def licences(
         # Findings are the review's: an exporter's search cannot be narrowed by them.
         finding=finding.value if finding and account.can(Permission.REVIEW_READ) else None,
     )
-    return run_search(session, flt, page=page, page_size=min(settings.web.page_size, MAX_PAGE_SIZE))
+    return run_search(
+        session,
+        flt,
+        page=page,
+        page_size=min(settings.web.page_size, MAX_PAGE_SIZE),
+        count_limit=settings.web.search_count_limit,
+    )
 
 
 def licence_read(lic: Licence, account: Account) -> LicenceRead:
