@@ -98,18 +98,22 @@ class EndUser:
 
 def end_users(session: Session, licence_ids: Select[Any]) -> dict[int, EndUser]:
     """Licence id → its first end-user party and the unit it stands for (None when unidentified)."""
-    rows = session.execute(
-        select(
-            PartyRow.licence_id,
-            PartyRow.position,
-            PartyRow.name,
-            PartyRow.unit_id,
-            ResolutionRow.unit_id,
-            ResolutionRow.decision,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                PartyRow.licence_id,
+                PartyRow.position,
+                PartyRow.name,
+                PartyRow.unit_id,
+                ResolutionRow.unit_id,
+                ResolutionRow.decision,
+            )
+            .outerjoin(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
+            .where(PartyRow.role == "end_user", PartyRow.licence_id.in_(licence_ids))
+            .order_by(PartyRow.licence_id, PartyRow.position)
         )
-        .outerjoin(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
-        .where(PartyRow.role == "end_user", PartyRow.licence_id.in_(licence_ids))
-        .order_by(PartyRow.licence_id, PartyRow.position)
+        .fetchall()
     )
     out: dict[int, EndUser] = {}
     for licence_id, _position, name, given, resolved, decision in rows:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from lantern.charts.bars import Bars, Series, describe_bars
@@ -94,17 +95,20 @@ def build(session: Session, params: Parameters) -> Report:
     units = units_by_id(session)
     scope = rolled_up(session, params.unit)
     licences_q = licences_in_scope(params, dated=False)
+    # The large reads go through the connection: plain rows, without the ORM's per-row work.
+    conn = session.connection()
     licences = {
         row[0]: row
-        for row in session.execute(
+        for row in conn.execute(
             select(LicenceRow.id, LicenceRow.agency, LicenceRow.number, LicenceRow.issue_date).where(
                 LicenceRow.id.in_(licences_q)
             )
-        )
+        ).fetchall()
     }
     users = end_users(session, licences_q)
+    refs = {licence_id: licence_ref(row[1], row[2]) for licence_id, row in licences.items()}
     items: dict[int, _Item] = {}
-    for item_id, licence_id, make, model, usml, eccn, calibre, quantity, value in session.execute(
+    for item_id, licence_id, make, model, usml, eccn, calibre, quantity, value in conn.execute(
         select(
             ItemRow.id,
             ItemRow.licence_id,
@@ -116,7 +120,7 @@ def build(session: Session, params: Parameters) -> Report:
             ItemRow.quantity,
             ItemRow.total_value,
         ).where(ItemRow.licence_id.in_(licences_q))
-    ):
+    ).fetchall():
         if not category_matches(params.category, usml, eccn):
             continue
         items[item_id] = _Item(
@@ -154,7 +158,7 @@ def build(session: Session, params: Parameters) -> Report:
         holder = holder_of(user.unit_id if user else None, user.name if user else "(no end user named)")
         if holder is None:
             continue
-        ref = licence_ref(agency_number[1], agency_number[2])
+        ref = refs[item.licence_id]
         holder.licences.add(ref)
         holder.licensed += item.quantity
         holder.licensed_value += item.value
@@ -185,9 +189,8 @@ def build(session: Session, params: Parameters) -> Report:
         shipments_q = shipments_q.where(ShipmentRow.shipment_date >= params.start)
     if params.end:
         shipments_q = shipments_q.where(ShipmentRow.shipment_date <= params.end)
-    for ship_id, ship_key, licence_id, day, consignee_unit, item_id, quantity, value in session.execute(
-        shipments_q
-    ):
+    shipment_lines = conn.execute(shipments_q).fetchall()
+    for ship_id, ship_key, licence_id, day, consignee_unit, item_id, quantity, value in shipment_lines:
         shipped_item = items.get(item_id)
         if shipped_item is None:
             continue
@@ -211,20 +214,44 @@ def build(session: Session, params: Parameters) -> Report:
         by_state[(holder.unit.state if holder.unit else None) or "(state unknown)"] += quantity
 
     if shipment_holder:
+        # One row per shipment line, its serials joined by the database: a book's millions of serials
+        # cross into Python as strings to split, not as one row each.
+        joined = _joined(session, SerialRow.serial)
         serial_q = (
-            select(SerialRow.shipment_id, SerialRow.item_id, SerialRow.serial)
+            select(SerialRow.shipment_id, SerialRow.item_id, func.count(), joined)
             .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
             .where(ShipmentRow.licence_id.in_(licences_q), ShipmentRow.status != "rejected")
+            .group_by(SerialRow.shipment_id, SerialRow.item_id)
         )
-        for ship_id, item_id, serial in session.execute(serial_q).yield_per(20_000):
+        for ship_id, item_id, count, serials in conn.execution_options(yield_per=5_000).execute(serial_q):
             serial_holder = shipment_holder.get(ship_id)
             serial_item = items.get(item_id)
             if serial_holder is None or serial_item is None:
                 continue
-            serial_holder.serials += 1
-            line_of(serial_holder, serial_item).serials.append(serial)
+            parts = serials.split(_SEP)
+            if len(parts) != count:  # a serial holding the separator itself: read that line's one by one
+                parts = list(
+                    session.execute(
+                        select(SerialRow.serial).where(
+                            SerialRow.shipment_id == ship_id, SerialRow.item_id == item_id
+                        )
+                    ).scalars()
+                )
+            serial_holder.serials += count
+            line_of(serial_holder, serial_item).serials.extend(parts)
 
     return _report(session, params, holders, by_year, by_make, by_category, by_state)
+
+
+#: Joins a shipment line's serials: the unit separator, which no real serial number holds (one that did
+#: would split into too many parts, and its line is then read serial by serial).
+_SEP = "\x1f"
+
+
+def _joined(session: Session, column: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(column, literal_column("E'\\x1f'"))
+    return func.group_concat(column, literal_column("char(31)"))
 
 
 def _report(
@@ -242,18 +269,20 @@ def _report(
     for h in ordered_holders:
         unit_refs = [h.unit.ref] if h.unit else []
         name = cell(h.label, unit_refs)
+        # Each set of records is put in order once and shared by the cells it stands behind.
+        licence_refs, shipment_refs = cell(0, h.licences).refs, cell(0, h.shipments).refs
         unit_rows.append(
             (
                 name,
                 cell(h.unit.state if h.unit else None),
                 cell(h.unit.kind.replace("_", " ") if h.unit else "not identified"),
-                cell(len(h.licences), h.licences),
-                cell(h.licensed, h.licences),
-                cell(h.licensed_value, h.licences),
-                cell(len(h.shipments), h.shipments),
-                cell(h.shipped, h.shipments),
-                cell(h.shipped_value, h.shipments),
-                cell(h.serials, h.shipments),
+                Cell(len(h.licences), licence_refs),
+                Cell(h.licensed, licence_refs),
+                Cell(h.licensed_value, licence_refs),
+                Cell(len(h.shipments), shipment_refs),
+                Cell(h.shipped, shipment_refs),
+                Cell(h.shipped_value, shipment_refs),
+                Cell(h.serials, shipment_refs),
             )
         )
         for (make, model, category, calibre), line in sorted(h.lines.items()):
@@ -265,8 +294,8 @@ def _report(
                     Cell(category),
                     Cell(calibre or None),
                     cell(line.licensed, line.licences),
-                    cell(line.shipped, line.shipments),
-                    cell(len(line.serials), line.shipments),
+                    line_shipments := cell(line.shipped, line.shipments),
+                    Cell(len(line.serials), line_shipments.refs),
                     Cell("; ".join(compress_serials(line.serials)) or None),
                 )
             )

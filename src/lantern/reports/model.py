@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 from urllib.parse import quote
 
@@ -49,20 +51,23 @@ class Ref:
 def ref_path(ref: Ref) -> str:
     if ref.kind == "licence":
         agency, _, number = ref.key.partition("/")
-        return f"/licences/{quote(agency, safe='')}/{quote(number, safe='')}"
+        return f"/licences/{_quote(agency)}/{_quote(number)}"
     if ref.kind in {"shipment", "finding", "serial"}:
         licence, _, anchor = ref.key.partition("#")
         agency, _, number = licence.partition("/")
-        return (
-            f"/licences/{quote(agency, safe='')}/{quote(number, safe='')}#{ref.kind}-{quote(anchor, safe='')}"
-        )
+        return f"/licences/{_quote(agency)}/{_quote(number)}#{ref.kind}-{_quote(anchor)}"
     if ref.kind in {"unit", "allegation"}:
-        return f"/{ref.kind}s/{quote(ref.key, safe='')}"
+        return f"/{ref.kind}s/{_quote(ref.key)}"
     if ref.kind in {"case", "check"}:
-        return f"/{ref.kind}s/{quote(ref.key, safe='')}"
+        return f"/{ref.kind}s/{_quote(ref.key)}"
     if ref.kind in {"consultation", "communication", "source"}:
-        return f"/reports/consultations#{ref.kind}-{quote(ref.key, safe='')}"
+        return f"/reports/consultations#{ref.kind}-{_quote(ref.key)}"
     raise ValueError(f"no address for records of kind {ref.kind!r}")
+
+
+def _quote(part: str) -> str:
+    """A path segment percent-encoded; letters and digits alone (most licence numbers) need no work."""
+    return part if part.isascii() and part.isalnum() else quote(part, safe="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +78,10 @@ class Cell:
 
 def cell(value: Value, refs: Iterable[Ref] = ()) -> Cell:
     """A value and the records behind it, each once, in a stable order."""
-    return Cell(value, tuple(sorted(set(refs), key=lambda r: (r.kind, r.key))))
+    return Cell(value, tuple(sorted(set(refs), key=_REF_ORDER)))
+
+
+_REF_ORDER = attrgetter("kind", "key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +202,7 @@ _CCL_FIREARMS = re.compile(r"^0A50[1-5]", re.IGNORECASE)
 _USML_I = re.compile(r"^I(\(|$|\s)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a book holds few distinct categories; reports ask once per item
 def regime_of(usml_category: str | None, eccn: str | None) -> Regime:
     """The control regime of an item: State's USML Category I, or Commerce's ECCN 0A501–0A505 (since 2020)."""
     if usml_category and _USML_I.match(usml_category.strip()):
@@ -334,33 +343,72 @@ def sum_counts(values: Iterable[int]) -> int:
 def compress_serials(serials: Iterable[str]) -> list[str]:
     """Serial numbers as runs: SYN-A00000001…SYN-A00000150 for consecutive numbers with the same prefix.
 
-    Lossless: every serial is in exactly one run, and a run names its first and last serial in full.
+    Lossless: every serial is in exactly one run, and a run names its first and last serial in full. Runs are
+    ordered by prefix, number width and number; serials without a trailing number come last, sorted.
     """
-    parsed: list[tuple[str, int, int, str]] = []
+    # (prefix, width) → numbers, for serials ending in ASCII digits: each is rebuilt exactly from its number,
+    # so a book's millions of serials cost an integer each. Other tails (other scripts' digits, a line break
+    # before the digits) keep their text; the regular expression decides what their number is.
+    plain: dict[tuple[str, int], list[int]] = {}
+    odd: dict[tuple[str, int], list[tuple[int, str]]] = {}
     others: list[str] = []
+    last_head, last_width, numbers = "", 0, []
     for serial in set(serials):
+        head = serial.rstrip(_ASCII_DIGITS)
+        cut = len(head)
+        width = len(serial) - cut
+        if head == last_head and width == last_width and width:  # most serials share their neighbour's prefix
+            numbers.append(int(serial[cut:]))
+            continue
+        if width and not (head and head[-1].isdecimal()) and "\n" not in head:
+            numbers = plain.get((head, width)) or plain.setdefault((head, width), [])
+            numbers.append(int(serial[cut:]))
+            last_head, last_width = head, width
+            continue
         match = _TAIL.match(serial)
         if match:
-            parsed.append((match.group(1), len(match.group(2)), int(match.group(2)), serial))
+            odd.setdefault((match.group(1), len(match.group(2))), []).append((int(match.group(2)), serial))
         else:
             others.append(serial)
-    parsed.sort()
     runs: list[str] = []
-    start: tuple[str, int, int, str] | None = None
-    last: tuple[str, int, int, str] | None = None
-    for item in parsed:
-        if last is not None and start is not None and item[:2] == last[:2] and item[2] == last[2] + 1:
-            last = item
+    for key in sorted(plain.keys() | odd.keys()):
+        head, width = key
+        if key in odd:
+            items = sorted([(n, f"{head}{n:0{width}d}") for n in plain.get(key, ())] + odd[key])
+        else:
+            items = [(n, f"{head}{n:0{width}d}") for n in _run_ends(sorted(plain[key]))]
+            for first, last in zip(items[::2], items[1::2], strict=True):
+                runs.append(first[1] if first[0] == last[0] else f"{first[1]}…{last[1]}")
             continue
-        if start is not None and last is not None:
-            runs.append(start[3] if start is last else f"{start[3]}…{last[3]}")
-        start = last = item
-    if start is not None and last is not None:
-        runs.append(start[3] if start is last else f"{start[3]}…{last[3]}")
+        start = last = items[0]
+        for item in items[1:]:
+            if item[0] == last[0] + 1:
+                last = item
+                continue
+            runs.append(start[1] if start is last else f"{start[1]}…{last[1]}")
+            start = last = item
+        runs.append(start[1] if start is last else f"{start[1]}…{last[1]}")
     return runs + sorted(others)
 
 
+def _run_ends(numbers: list[int]) -> list[int]:
+    """First and last of each run of consecutive numbers, in order: [1, 2, 3, 5] → [1, 3, 5, 5]."""
+    ends: list[int] = []
+    start = previous = numbers[0]
+    for number in numbers:
+        if number == previous + 1:
+            previous = number
+            continue
+        if number != start:
+            ends += (start, previous)
+            start = number
+        previous = number
+    ends += (start, previous)
+    return ends
+
+
 _TAIL = re.compile(r"^(.*?)(\d+)$")
+_ASCII_DIGITS = "0123456789"
 
 
 def count_by(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:

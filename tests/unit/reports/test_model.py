@@ -53,6 +53,53 @@ def test_serial_runs_are_lossless(parts: set[tuple[str, int]]) -> None:
     assert len(expanded) == len(set(expanded))
 
 
+def _runs_by_expression(serials: set[str]) -> list[str]:
+    """The runs as the regular expression alone splits serials: what the fast path must agree with."""
+    import re
+
+    tail = re.compile(r"^(.*?)(\d+)$")
+    parsed, others = [], []
+    for serial in serials:
+        match = tail.match(serial)
+        if match:
+            parsed.append((match.group(1), len(match.group(2)), int(match.group(2)), serial))
+        else:
+            others.append(serial)
+    parsed.sort()
+    runs: list[list[tuple[str, int, int, str]]] = []
+    for item in parsed:
+        last = runs[-1][-1] if runs else None
+        if last is not None and item[:2] == last[:2] and item[2] == last[2] + 1:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return [r[0][3] if len(r) == 1 else f"{r[0][3]}…{r[-1][3]}" for r in runs] + sorted(others)
+
+
+@given(
+    st.sets(
+        st.tuples(
+            st.sampled_from(["", "A", "A1-", "LE ", "x\n", "٣", "A٣", "²", "B\n1"]),
+            st.integers(0, 40),
+            st.sampled_from(["", "\n", "٣", "X"]),
+        ),
+        max_size=40,
+    )
+)
+def test_serial_runs_agree_with_the_regular_expression(parts: set[tuple[str, int, str]]) -> None:
+    serials = {f"{prefix}{number:02d}{suffix}" for prefix, number, suffix in parts}
+    assert compress_serials(serials) == _runs_by_expression(serials)
+
+
+def test_record_addresses_are_percent_encoded_where_needed() -> None:
+    assert Ref("licence", "DDTC/050000001").path == "/licences/DDTC/050000001"
+    assert Ref("licence", "BIS/D 12/3").path == "/licences/BIS/D%2012%2F3"
+    assert Ref("licence", "DDTC/Nº5").path == "/licences/DDTC/N%C2%BA5"
+    assert Ref("shipment", "DDTC/0500#SHP-1").path == "/licences/DDTC/0500#shipment-SHP-1"
+    assert Ref("unit", "mx-gopes").path == "/units/mx-gopes"
+    assert Ref("source", "src 1").path == "/reports/consultations#source-src%201"
+
+
 @pytest.mark.parametrize(
     ("usml", "eccn", "regime"),
     [

@@ -11,7 +11,7 @@ import csv
 import io
 from datetime import datetime
 
-from lantern.reports.model import Report, link, plain, table_records
+from lantern.reports.model import Ref, Report, link, plain, table_records
 
 
 def render_csv(
@@ -29,7 +29,14 @@ def render_csv(
     out.write(f"# tables of this report: {', '.join(t.key for t in report.tables())}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in chosen.columns] + ["records"])
+    addresses: dict[Ref, str] = {}  # a licence stands behind many rows: its address is made once
     for row in chosen.rows:
         values = ["" if (v := plain(c.value)) is None else v for c in row]
-        writer.writerow([*values, " ".join(link(r, base_url) for r in table_records(row))])
+        records = []
+        for ref in table_records(row):
+            address = addresses.get(ref)
+            if address is None:
+                address = addresses[ref] = link(ref, base_url)
+            records.append(address)
+        writer.writerow([*values, " ".join(records)])
     return out.getvalue().encode("utf-8")
