@@ -238,6 +238,14 @@ class ImportSettings(BaseModel):
         ge=2,
         description="SQLite page cache for the import's connection, in MB: large imports update big indexes.",
     )
+    analyze_min_records: int = Field(
+        default=10_000,
+        ge=1,
+        description=(
+            "After an import that created or changed at least this many records, PostgreSQL's planner "
+            "statistics are refreshed (ANALYZE), so searches plan for the new size of the book at once."
+        ),
+    )
     parallel_min_bytes: int = Field(
         default=20_000_000,
         ge=0,

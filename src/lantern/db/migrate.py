@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -25,6 +27,18 @@ def alembic_config(url: str) -> Config:
         "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
     )
     return config
+
+
+def for_dialect(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """Autogenerate's filter: leave out of the comparison the indexes built for another database only
+    (declared with `Index(...).ddl_if(dialect=...)`, such as PostgreSQL's trigram index)."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None) if type_ == "index" else None
+        wanted = getattr(condition, "dialect", None)
+        return wanted is None or wanted == dialect
+
+    return include
 
 
 def make_revision(url: str, message: str, autogenerate: bool = True) -> None:

@@ -1,7 +1,8 @@
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from lantern.audit.service import verify_chain
 from lantern.db.engine import Database
@@ -9,8 +10,9 @@ from lantern.db.tables.audit import AuditRow
 from lantern.db.tables.licences import LicenceRow, PartyRow
 from lantern.db.tables.registry import UnitParentRow, UnitRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
+from lantern.io import service as io_service
 from lantern.io.records import RecordKind
-from tests.integration.io.helpers import run_import, snapshot
+from tests.integration.io.helpers import SETTINGS, run_import, snapshot
 from tests.unit.io import samples
 
 
@@ -189,3 +191,29 @@ def test_a_corrected_licence_keeps_the_decisions_taken_in_lantern(db: Database, 
         assert licence.status_history[-1].reason == "criterion 1"
     again = run_import(db, [samples.write_jsonl(tmp_path / "licences.jsonl", licences)])
     assert again.changed == 0
+
+
+@pytest.mark.parametrize(("threshold", "refreshed"), [(5, True), (10_000, False)])
+def test_a_large_import_refreshes_the_planner_statistics(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, refreshed: bool
+) -> None:
+    calls: list[Database] = []
+    monkeypatch.setattr(io_service, "refresh_statistics", calls.append)
+    report = run_import(
+        db,
+        samples.write_world(tmp_path),
+        settings=SETTINGS.model_copy(update={"analyze_min_records": threshold}),
+    )
+    assert report.changed >= 5
+    assert calls == ([db] if refreshed else [])
+
+
+def test_refreshed_statistics_count_the_imported_rows(db: Database, tmp_path: Path) -> None:
+    run_import(db, samples.write_world(tmp_path))
+    io_service.refresh_statistics(db)
+    with db.session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            tuples = session.execute(
+                text("SELECT reltuples FROM pg_class WHERE relname = 'licence'")
+            ).scalar()
+            assert tuples == 2

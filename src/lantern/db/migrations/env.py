@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 from lantern.db import tables  # noqa: F401  (registers every table)
 from lantern.db.base import Base
+from lantern.db.migrate import for_dialect
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,13 +16,23 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=for_dialect(connection.dialect.name),
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.begin() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=for_dialect(conn.dialect.name),
+        )
         with context.begin_transaction():
             context.run_migrations()
 
