@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -398,10 +399,14 @@ class Screener:
             self._index_words()  # made once here rather than once in each worker
             size = max(16, len(distinct) // (count * 8))
             chunks = [(distinct[i : i + size], limit) for i in range(0, len(distinct), size)]
+            # What the parent holds is left out of the workers' garbage collections: a collection would
+            # otherwise walk (and so copy, page by page) every object the workers share with it.
+            gc.freeze()
             try:
                 with multiprocessing.get_context("fork").Pool(count) as pool:
                     found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
             finally:
+                gc.unfreeze()
                 _WORKER_SCREENER = None
         if len(distinct) == len(items):
             return found
