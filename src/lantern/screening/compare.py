@@ -543,6 +543,14 @@ class Comparer:
         rb = [t for t, u in zip(b, sb.used, strict=True) if not u]
         if not ra and not rb:
             return 0.0, [], False, []  # everything paired or set aside: nothing to charge
+        cfg = self.config
+        if not explain and all(t[0] == "w" for t in ra) and all(t[0] == "w" for t in rb):
+            # Only words are left (the usual case): the word charge below, and nothing else.
+            weight_a = sum(self.weight(t) for t in ra)
+            weight_b = sum(self.weight(t) for t in rb)
+            clash = min(weight_a, weight_b)
+            per_word = cfg.missing_person_word_cost if person else cfg.missing_word_cost
+            return 0.0 + (clash * cfg.conflict_cost + abs(weight_a - weight_b) * per_word), [], False, []
         cost = 0.0
         vetoes: list[str] = []
         features: list[Feature] = []
