@@ -313,18 +313,24 @@ class Analyser:
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or load_vocabulary()
-        self._starts: tuple[int, dict[str, int]] = (-1, {})
+        self._starts: tuple[int, dict[str, int], frozenset[str]] = (-1, {}, frozenset())
 
     def _phrase_starts(self) -> dict[str, int]:
         """The first word of every vocabulary phrase, with the most words a phrase starting with it has."""
-        count, starts = self._starts
+        return self._phrase_edges()[0]
+
+    def _phrase_edges(self) -> tuple[dict[str, int], frozenset[str]]:
+        """`_phrase_starts`, and the last word of every vocabulary phrase (both depend on the phrases only,
+        not on their meanings, so they hold for as long as no phrase is added)."""
+        count, starts, ends = self._starts
         if count != len(self.vocab.phrases):
             starts = {}
             for phrase in self.vocab.phrases:
                 words = phrase.split(" ")
                 starts[words[0]] = max(starts.get(words[0], 0), len(words))
-            self._starts = (len(self.vocab.phrases), starts)
-        return starts
+            ends = frozenset(phrase.rsplit(" ", 1)[-1] for phrase in self.vocab.phrases)
+            self._starts = (len(self.vocab.phrases), starts, ends)
+        return starts, ends
 
     def analyse(self, name: str, *, person: bool = False) -> Analysis:
         words = _words(name, person=person)
@@ -406,7 +412,10 @@ class Analyser:
     def _trailing_legal(self, texts: list[str]) -> int:
         """Index where the trailing run of legal forms starts ("…, S.A. de C.V."); len(texts) if none."""
         start = len(texts)
+        ends = self._phrase_edges()[1]
         while start > 1:
+            if texts[start - 1].rsplit(" ", 1)[-1] not in ends:
+                break  # no phrase ends with this word
             found = 0
             for length in range(min(self.vocab.max_words, start - 1), 0, -1):
                 phrase = " ".join(texts[start - length : start])
@@ -422,7 +431,10 @@ class Analyser:
     def _leading_legal(self, texts: list[str], words: list[_Word], end: int, tokens: list[Token]) -> int:
         """Reads a leading run of legal forms ("OAO Gazprom", "JSC Tactical"); returns where it ends."""
         i = 0
+        starts = self._phrase_starts()
         while i < end - 1:
+            if texts[i].split(" ", 1)[0] not in starts:
+                break  # no phrase starts with this word
             found = 0
             for length in range(min(self.vocab.max_words, end - 1 - i), 0, -1):
                 meaning = self.vocab.phrases.get(" ".join(texts[i : i + length]))
