@@ -20,6 +20,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 from unidecode import unidecode
@@ -67,8 +68,7 @@ def decode(text: str) -> tuple[Token, ...]:
     return tuple(tuple(part.split("\x1f")) for part in text.split("\x1e"))  # type: ignore[misc]
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     text: str  # folded
     upper: bool  # written in capitals
     dot: bool  # followed by a dot
@@ -94,9 +94,16 @@ def fold_text(text: str) -> str:
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _POSSESSIVE.sub(r"\1", text)
-    text = unidecode(text)
+    if not text.isascii():
+        # unidecode reads one character at a time, so it may read one word at a time, and names share words.
+        text = " ".join([_ascii_word(word) for word in text.split(" ")])
     text = _APOSTROPHE.sub("", text)
     return text.replace("&", " and ")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _ascii_word(word: str) -> str:
+    return unidecode(word)
 
 
 def _words(text: str, *, person: bool) -> list[_Word]:
@@ -306,6 +313,24 @@ class Analyser:
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or load_vocabulary()
+        self._starts: tuple[int, dict[str, int], frozenset[str]] = (-1, {}, frozenset())
+
+    def _phrase_starts(self) -> dict[str, int]:
+        """The first word of every vocabulary phrase, with the most words a phrase starting with it has."""
+        return self._phrase_edges()[0]
+
+    def _phrase_edges(self) -> tuple[dict[str, int], frozenset[str]]:
+        """`_phrase_starts`, and the last word of every vocabulary phrase (both depend on the phrases only,
+        not on their meanings, so they hold for as long as no phrase is added)."""
+        count, starts, ends = self._starts
+        if count != len(self.vocab.phrases):
+            starts = {}
+            for phrase in self.vocab.phrases:
+                words = phrase.split(" ")
+                starts[words[0]] = max(starts.get(words[0], 0), len(words))
+            ends = frozenset(phrase.rsplit(" ", 1)[-1] for phrase in self.vocab.phrases)
+            self._starts = (len(self.vocab.phrases), starts, ends)
+        return starts, ends
 
     def analyse(self, name: str, *, person: bool = False) -> Analysis:
         words = _words(name, person=person)
@@ -387,7 +412,10 @@ class Analyser:
     def _trailing_legal(self, texts: list[str]) -> int:
         """Index where the trailing run of legal forms starts ("…, S.A. de C.V."); len(texts) if none."""
         start = len(texts)
+        ends = self._phrase_edges()[1]
         while start > 1:
+            if texts[start - 1].rsplit(" ", 1)[-1] not in ends:
+                break  # no phrase ends with this word
             found = 0
             for length in range(min(self.vocab.max_words, start - 1), 0, -1):
                 phrase = " ".join(texts[start - length : start])
@@ -403,7 +431,10 @@ class Analyser:
     def _leading_legal(self, texts: list[str], words: list[_Word], end: int, tokens: list[Token]) -> int:
         """Reads a leading run of legal forms ("OAO Gazprom", "JSC Tactical"); returns where it ends."""
         i = 0
+        starts = self._phrase_starts()
         while i < end - 1:
+            if texts[i].split(" ", 1)[0] not in starts:
+                break  # no phrase starts with this word
             found = 0
             for length in range(min(self.vocab.max_words, end - 1 - i), 0, -1):
                 meaning = self.vocab.phrases.get(" ".join(texts[i : i + length]))
@@ -434,7 +465,10 @@ class Analyser:
 
     def _phrase_at(self, texts: list[str], words: list[_Word], i: int, end: int) -> tuple[int, Phrase | None]:
         vocab = self.vocab
-        for length in range(min(vocab.max_words, end - i), 0, -1):
+        # Each text is a word or more, so a phrase of n words starting with this text's first word spans at
+        # most n texts; a word that starts no phrase starts none here.
+        longest = self._phrase_starts().get(texts[i].split(" ", 1)[0], 0)
+        for length in range(min(longest, end - i), 0, -1):
             meaning = vocab.phrases.get(" ".join(texts[i : i + length]))
             if meaning is None:
                 continue

@@ -98,6 +98,26 @@ class _Side:
         return [i for i, u in enumerate(self.used) if not u]
 
 
+class Paired:
+    """Two names with their tokens paired (`Comparer.pair`): what `Comparer.finish` scores and explains."""
+
+    __slots__ = ("absorbed_a", "absorbed_b", "ctx_a", "ctx_b", "pairs", "person", "sa", "sb")
+
+    def __init__(
+        self,
+        sa: _Side,
+        sb: _Side,
+        ctx_a: Context,
+        ctx_b: Context,
+        person: bool,
+        pairs: list[tuple[list[int], list[int], float, str]],
+        absorbed_a: list[int],
+        absorbed_b: list[int],
+    ) -> None:
+        self.sa, self.sb, self.ctx_a, self.ctx_b, self.person = sa, sb, ctx_a, ctx_b, person
+        self.pairs, self.absorbed_a, self.absorbed_b = pairs, absorbed_a, absorbed_b
+
+
 def _split_kinds(
     rest: list[Token], concept_groups: dict[str, str], groups: dict[str, list[Token]]
 ) -> tuple[list[Token], list[Token], list[Token], list[Token], list[Token]]:
@@ -213,6 +233,36 @@ class Comparer:
             return Comparison(0.0, (Feature("name", "missing", 0.0, "one side has no name left to compare"),))
         if a == b and not explain:
             return Comparison(1.0, ())
+        return self.finish(self.pair(a, b, ctx_a, ctx_b, person=person), explain=explain)
+
+    def score(
+        self,
+        a: tuple[Token, ...],
+        b: tuple[Token, ...],
+        ctx_a: Context = EMPTY_CONTEXT,
+        ctx_b: Context = EMPTY_CONTEXT,
+        *,
+        person: bool = False,
+    ) -> tuple[float, Paired | None]:
+        """`compare(...).score`, with the pairing it was found from (None when there was none to make), so
+        that `finish(paired, explain=True)` explains it later without pairing the tokens again."""
+        if not a or not b:
+            return 0.0, None
+        if a == b:
+            return 1.0, None
+        paired = self.pair(a, b, ctx_a, ctx_b, person=person)
+        return self.finish(paired).score, paired
+
+    def pair(
+        self,
+        a: tuple[Token, ...],
+        b: tuple[Token, ...],
+        ctx_a: Context = EMPTY_CONTEXT,
+        ctx_b: Context = EMPTY_CONTEXT,
+        *,
+        person: bool = False,
+    ) -> Paired:
+        """Steps 1 to 3: pairs the tokens and sets aside what the other side's context already says."""
         sa, sb = _Side(a), _Side(b)
         pairs: list[tuple[list[int], list[int], float, str]] = []
         self._pair_exact(sa, sb, pairs)
@@ -231,7 +281,13 @@ class Comparer:
                 self._pair_acronyms(sa, sb, pairs)
         absorbed_a = self._absorb(sa, ctx_b) + self._absorb_states(sa, sb)
         absorbed_b = self._absorb(sb, ctx_a) + self._absorb_states(sb, sa)
+        return Paired(sa, sb, ctx_a, ctx_b, person, pairs, absorbed_a, absorbed_b)
 
+    def finish(self, paired: Paired, *, explain: bool = False) -> Comparison:
+        """Steps 4 and 5: charges what is left and scores. Reads `paired` without changing it."""
+        sa, sb, ctx_a, ctx_b, person = paired.sa, paired.sb, paired.ctx_a, paired.ctx_b, paired.person
+        pairs, absorbed_a, absorbed_b = paired.pairs, paired.absorbed_a, paired.absorbed_b
+        a, b = sa.items, sb.items
         matched = loss = 0.0
         evidence = False
         features: list[Feature] = []
@@ -312,11 +368,12 @@ class Comparer:
                     self._take(sa, sb, pairs, [i], [j], 1.0, "exact")
                     break
         # Legal forms: a generic "Company" agrees with any form.
-        for i in sa.free():
-            if a[i][0] != "l":
+        used_a, used_b = sa.used, sb.used
+        for i, t in enumerate(a):
+            if t[0] != "l" or used_a[i]:
                 continue
-            for j in sb.free():
-                if b[j][0] == "l" and "any" in (a[i][1], b[j][1]):
+            for j, u in enumerate(b):
+                if not used_b[j] and u[0] == "l" and "any" in (t[1], u[1]):
                     self._take(sa, sb, pairs, [i], [j], 1.0, "exact")
                     break
 
@@ -340,8 +397,8 @@ class Comparer:
         self, sa: _Side, sb: _Side, pairs: list[tuple[list[int], list[int], float, str]], person: bool
     ) -> None:
         a, b = sa.items, sb.items
-        fa = [i for i in sa.free() if a[i][0] in "wiprc"]
-        fb = [j for j in sb.free() if b[j][0] in "wiprc"]
+        fa = [i for i, u in enumerate(sa.used) if not u and a[i][0] in "wiprc"]
+        fb = [j for j, u in enumerate(sb.used) if not u and b[j][0] in "wiprc"]
         if not any(a[i][0] != "c" for i in fa) and not any(b[j][0] != "c" for j in fb):
             return
         cfg = self.config
@@ -482,8 +539,18 @@ class Comparer:
         self, sa: _Side, sb: _Side, ctx_a: Context, ctx_b: Context, person: bool, explain: bool
     ) -> tuple[float, list[str], bool, list[Feature]]:
         a, b = sa.items, sb.items
-        ra = [a[i] for i in sa.free()]
-        rb = [b[j] for j in sb.free()]
+        ra = [t for t, u in zip(a, sa.used, strict=True) if not u]
+        rb = [t for t, u in zip(b, sb.used, strict=True) if not u]
+        if not ra and not rb:
+            return 0.0, [], False, []  # everything paired or set aside: nothing to charge
+        cfg = self.config
+        if not explain and all(t[0] == "w" for t in ra) and all(t[0] == "w" for t in rb):
+            # Only words are left (the usual case): the word charge below, and nothing else.
+            weight_a = sum(self.weight(t) for t in ra)
+            weight_b = sum(self.weight(t) for t in rb)
+            clash = min(weight_a, weight_b)
+            per_word = cfg.missing_person_word_cost if person else cfg.missing_word_cost
+            return 0.0 + (clash * cfg.conflict_cost + abs(weight_a - weight_b) * per_word), [], False, []
         cost = 0.0
         vetoes: list[str] = []
         features: list[Feature] = []

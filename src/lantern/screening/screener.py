@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lantern.screening.analysis import Analyser, Token, decode, encode
-from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context
+from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context, Paired
 from lantern.screening.index import Blob, EntityRows, ScreeningIndex, blocking_keys
 from lantern.screening.model import (
     MATCHER_VERSION,
@@ -312,8 +313,9 @@ class Screener:
         ctx = Context(frozenset({f"cc:{country.lower()}"})) if country else EMPTY_CONTEXT
         limit_candidates = max(self.candidate_limit, limit)
         candidates = index.candidates(keys, limit=limit_candidates, max_postings=self.max_postings)
-        results: list[tuple[float, int, int, int, bool]] = []
-        compared: dict[tuple[str, int, bool], list[float]] = {}
+        results: list[tuple[float, int, int, int, bool, Paired | None]] = []
+        compared: dict[tuple[str, int, bool], list[tuple[float, Paired | None]]] = {}
+        score_pair = self.comparer.score
         country_code = country.upper() if country else None
         for e in candidates:
             e = int(e)
@@ -330,7 +332,7 @@ class Screener:
             options = [(person, 1.0)] if is_person else readings
             context_id = int(index.entity_context[e])
             context = index.context_list[context_id]
-            best, best_name, best_reading = -1.0, -1, 0
+            best, best_name, best_reading, best_paired = -1.0, -1, 0, None
             first = int(index.entity_first[e])
             for j in range(first, first + int(index.entity_count[e])):
                 # Names analysed alike (within an entity, or across entities of one context) score alike.
@@ -338,25 +340,31 @@ class Screener:
                 scores = compared.get(seen)
                 if scores is None:
                     tokens = self._tokens(j)
-                    scores = compared[seen] = [
-                        factor * self.comparer.compare(query, tokens, ctx, context, person=is_person).score
-                        for query, factor in options
-                        if query is not None
-                    ]
-                for r, score in enumerate(scores):
+                    scores = compared[seen] = []
+                    for query, factor in options:
+                        if query is not None:
+                            score, paired = score_pair(query, tokens, ctx, context, person=is_person)
+                            scores.append((factor * score, paired))
+                for r, (score, paired) in enumerate(scores):
                     if score > best:
-                        best, best_name, best_reading = score, j, r
+                        best, best_name, best_reading, best_paired = score, j, r, paired
+                if best >= 1.0:
+                    break  # no later name can score higher, and a tie keeps the first
             if best >= self.min_score:
-                results.append((best, e, best_name, best_reading, is_person))
+                results.append((best, e, best_name, best_reading, is_person, best_paired))
         results.sort(key=lambda r: (-r[0], index.entity_ids[r[1]]))
         matches = []
-        for score, e, j, r, is_person in results[:limit]:
-            query = person if is_person else readings[r][0]
-            assert query is not None
-            context = index.context_list[index.entity_context[e]]
-            comparison = self.comparer.compare(
-                query, self._tokens(j), ctx, context, person=is_person, explain=True
-            )
+        for score, e, j, r, is_person, paired in results[:limit]:
+            if paired is not None:
+                # Explained from the pairing the score came from: the same steps, not made again.
+                comparison = self.comparer.finish(paired, explain=True)
+            else:
+                query = person if is_person else readings[r][0]
+                assert query is not None
+                context = index.context_list[index.entity_context[e]]
+                comparison = self.comparer.compare(
+                    query, self._tokens(j), ctx, context, person=is_person, explain=True
+                )
             matches.append(
                 Match(
                     entity_id=index.entity_ids[e],
@@ -391,10 +399,14 @@ class Screener:
             self._index_words()  # made once here rather than once in each worker
             size = max(16, len(distinct) // (count * 8))
             chunks = [(distinct[i : i + size], limit) for i in range(0, len(distinct), size)]
+            # What the parent holds is left out of the workers' garbage collections: a collection would
+            # otherwise walk (and so copy, page by page) every object the workers share with it.
+            gc.freeze()
             try:
                 with multiprocessing.get_context("fork").Pool(count) as pool:
                     found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
             finally:
+                gc.unfreeze()
                 _WORKER_SCREENER = None
         if len(distinct) == len(items):
             return found

@@ -113,3 +113,41 @@ def test_update_reanalyses_only_what_changed() -> None:
     assert updated.screen("Policía Estatal de Sonora")[0].entity_id == "unit:mx-son-pe"
     assert updated.screen("Sig Sauer Inc") == []
     assert updated.screen("SEMAR")[0].entity_id == "unit:mx-semar"
+
+
+def test_matches_survive_pickling_as_they_were() -> None:
+    """Batch workers send matches back pickled."""
+    import pickle
+
+    screener = build()
+    matches = [screener.screen(n) for n in ("Sria. de Marina (SEMAR)", "Juan C. Perez Hernandez")]
+    back = pickle.loads(pickle.dumps(matches))
+    assert back == matches
+    assert all(isinstance(m.decision, Decision) for found in back for m in found)
+    assert back[0][0].explanation.features == matches[0][0].explanation.features
+
+
+def test_a_score_is_explained_from_its_own_pairing() -> None:
+    screener = build()
+    comparer, analyse = screener.comparer, screener.analyser.analyse
+    names = [
+        "Sria. de Marina (SEMAR)",
+        "Secretaría de Marina",
+        "Policía Estatal de Guerrero",
+        "Pol. Estatal Gro.",
+        "Policía Estatal de Michoacán",
+        "Sig Sauer, Inc.",
+        "SIG SAUER GmbH",
+        "27/o. Batallón de Infantería",
+        "28th Infantry Battalion",
+    ]
+    context = screener.index.context_list[1]
+    for a in names:
+        for b in names:
+            ta, tb = analyse(a).tokens, analyse(b).tokens
+            explained = comparer.compare(ta, tb, context, context, explain=True)
+            score, paired = comparer.score(ta, tb, context, context)
+            assert score == comparer.compare(ta, tb, context, context).score == explained.score
+            if paired is not None:
+                assert comparer.finish(paired, explain=True) == explained
+                assert comparer.finish(paired, explain=True) == explained  # finishing twice changes nothing
