@@ -13,8 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from lantern.charts.bars import Bars
@@ -33,9 +32,11 @@ class ColumnKind(StrEnum):
     SHARE = "share"  # a fraction in [0, 1], shown as a percentage
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A record behind a number: its kind and key, as the web application addresses it."""
+class Ref(NamedTuple):
+    """A record behind a number: its kind and key, as the web application addresses it.
+
+    A named tuple: a large report puts hundreds of thousands of them in sets and sorts them, and a tuple
+    hashes and orders (by kind, then key) without running Python code."""
 
     # licence ("AGENCY/NUMBER"), unit, allegation, source; shipment and finding ("AGENCY/NUMBER#KEY")
     kind: str
@@ -78,10 +79,7 @@ class Cell:
 
 def cell(value: Value, refs: Iterable[Ref] = ()) -> Cell:
     """A value and the records behind it, each once, in a stable order."""
-    return Cell(value, tuple(sorted(set(refs), key=_REF_ORDER)))
-
-
-_REF_ORDER = attrgetter("kind", "key")
+    return Cell(value, tuple(sorted(set(refs))))
 
 
 @dataclass(frozen=True, slots=True)
