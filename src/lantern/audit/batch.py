@@ -21,6 +21,9 @@ from lantern.db.tables.audit import AuditHeadRow, AuditRow
 #: Writes rows into a table in bulk (lantern.io.bulk.insert_rows, or a plain executemany).
 RowWriter = Callable[[Session, Any, Sequence[Mapping[str, Any]]], None]
 
+# The chain's head, locked until the transaction ends: every writer appends after it, one at a time.
+_HEAD = select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == 1).with_for_update()
+
 
 @dataclass
 class _Pending:
@@ -60,10 +63,8 @@ class AuditBatch:
         if not self._pending:
             return
         if self._head is None:
-            head = self.session.execute(
-                select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-            ).scalar_one()
-            self._head = (head.seq, head.hash)
+            seq, digest = self.session.execute(_HEAD).one()
+            self._head = (seq, digest)
         seq, prev = self._head
         rows = []
         for change in self._pending:
