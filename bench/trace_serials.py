@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import bindparam, create_engine, func, select, text
+from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 from lantern.core.text import company_key
@@ -294,13 +294,20 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
     picks = [serial_text(rng.randrange(serials)) for _ in range(singles)]
     assert serial_key(picks[0][2], picks[0][0]).serial == picks[0][1]
     timings = []
+    queries = [0]
+
+    def count(*_args: object) -> None:
+        queries[0] += 1
+
     with db.session() as session:
         trace.trace_serial(session, picks[0][0], make=picks[0][2])  # warm the registry cache
+        event.listen(db.engine, "before_cursor_execute", count)
         for written, _key, make, _ in picks:
             started = time.perf_counter()
             [found] = trace.trace_serial(session, written, make=make)
             timings.append(time.perf_counter() - started)
             assert found.found
+        event.remove(db.engine, "before_cursor_execute", count)
     rows = []
     for line in range(batch):
         if line % 10 == 9:
@@ -334,6 +341,7 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
     return {
         "trace_median_ms": statistics.median(timings) * 1000,
         "trace_p99_ms": sorted(timings)[int(len(timings) * 0.99) - 1] * 1000,
+        "trace_queries": queries[0] / len(picks),
         "batch_seconds": batch_seconds,
         "batch_licensed": summary.us_licensed,
         "batch_retransfers": summary.retransfers,
@@ -371,6 +379,39 @@ def _writer(
             errors[f"{type(exc).__name__}: {lines[0][:160]}"] = 1
     db.dispose()
     out.put((counts, errors))
+
+
+def measure_one_writer(db: Database, count: int, units: list[tuple[int, int, int]]) -> dict[str, float]:
+    """`count` notices filed one after another by this process: wall and client CPU per notice."""
+    tag = uuid.uuid4().hex[:6].upper()
+    licences = add_licences(db, max(1, count // 10), 100, units, f"ONE{tag}")
+    with db.session() as session:
+        keys = [
+            f"DDTC/{n}"
+            for n in session.execute(
+                select(LicenceRow.number).where(LicenceRow.id.in_([lid for lid, _ in licences]))
+            ).scalars()
+        ]
+    settings = ReviewSettings()
+    statuses: dict[str, int] = {}
+    wall = time.perf_counter()
+    cpu = time.process_time()
+    for n in range(count):
+        notice = {
+            "id": f"N1-{tag}-{n}",
+            "licence": keys[n % len(keys)],
+            "date": "2016-06-01",
+            "lines": [{"item": 1, "quantity": 5}],
+            "serials": [{"serial": f"ONE-{tag}-{n}-{i}", "item": 1, "make": "Colt"} for i in range(2)],
+        }
+        with db.transaction() as session:
+            filed = service.file_notice(session, notice, actor="bench", review_settings=settings)
+        statuses[filed.status.value] = statuses.get(filed.status.value, 0) + 1
+    return {
+        "wall_ms": (time.perf_counter() - wall) / count * 1000,
+        "cpu_ms": (time.process_time() - cpu) / count * 1000,
+        "accepted": statuses.get("accepted", 0),
+    }
 
 
 def measure_notices(
@@ -442,6 +483,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hot-quantity", type=int, default=100)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--one-writer", type=int, default=200, help="Notices filed in a row by one process (0: none)."
+    )
     parser.add_argument("--url", help="Reuse a filled database instead of building one.")
     args = parser.parse_args(argv)
     print(
@@ -471,13 +515,20 @@ def main(argv: list[str] | None = None) -> None:
     traces = measure_traces(db, args.serials, args.singles, args.batch)
     print(
         f"one trace: median {traces['trace_median_ms']:.2f} ms, p99 {traces['trace_p99_ms']:.2f} ms "
-        f"({args.singles} serials)"
+        f"({args.singles} serials, {traces['trace_queries']:.2f} queries each)"
     )
     print(
         f"batch of {args.batch:,}: {traces['batch_seconds']:.1f} s ({traces['batch_licensed']:,} licensed, "
         f"{traces['batch_retransfers']:,} potential re-transfers)",
         flush=True,
     )
+    if args.one_writer:
+        one = measure_one_writer(db, args.one_writer, units)
+        print(
+            f"one writer, {args.one_writer} notices in a row: {one['wall_ms']:.1f} ms wall, "
+            f"{one['cpu_ms']:.1f} ms client CPU per notice ({one['accepted']} accepted)",
+            flush=True,
+        )
     if args.writers:
         notices = measure_notices(db, url, args.hot, args.hot_quantity, args.writers, args.seconds, units)
         print(

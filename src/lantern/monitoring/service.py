@@ -2,9 +2,14 @@
 
 A notice is stored whatever the decision, with its status: `accepted` (drawn down), `held` (drawn down but
 waiting for review, because the end user has been implicated since approval) or `rejected` (with every
-reason, drawing nothing down and registering no serials). The same store and rules as `lantern import`
-decide it (lantern.io.store.save_records), so a notice filed live and one imported in bulk are judged
-alike.
+reason, drawing nothing down and registering no serials). The same rules, rows and audit records as
+`lantern import` decide and store it (lantern.io.store.store_notice: the importer's shipment store without an
+import run's set-up), so a notice filed live and one imported in bulk are judged alike.
+
+Before a notice is decided, the licence is re-reviewed only when that could hold it: when a receiving party
+resolves to a unit that is, contains or belongs to a unit with an allegation that counts, or a finding that
+holds notices still stands (`_may_be_implicated`: one query and the registry's change stamp). Otherwise the
+review would find nothing that holds, and a notice costs about fifteen indexed statements.
 
 Concurrency: every notice against a licence takes that licence's row lock before it reads the balance
 (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock is taken at BEGIN IMMEDIATE by
