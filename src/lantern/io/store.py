@@ -918,7 +918,7 @@ def notice_of(data: Data) -> ShipmentNotice:
 def status_history(session: Session, licence_id: int) -> tuple[StatusChange, ...]:
     return tuple(
         StatusChange(LicenceStatus(status), at if at.tzinfo else at.replace(tzinfo=UTC), actor)
-        for status, at, actor in session.execute(
+        for status, at, actor in session.connection().execute(
             select(LicenceStatusRow.status, LicenceStatusRow.changed_at, LicenceStatusRow.actor)
             .where(LicenceStatusRow.licence_id == licence_id)
             .order_by(LicenceStatusRow.position)
@@ -940,7 +940,7 @@ def licence_balance(
         statuses = status_history(session, licence_id)
     items = {
         line: _Item(item_id, quantity, value, usml or eccn)
-        for item_id, line, quantity, value, usml, eccn in session.execute(
+        for item_id, line, quantity, value, usml, eccn in session.connection().execute(
             select(
                 ItemRow.id,
                 ItemRow.line,
@@ -970,7 +970,7 @@ def licence_balance(
             ShipmentRow.status.in_([s.value for s in DRAWING_STATUSES]),
         )
     )
-    for shipment_id, declared, item_id, line_quantity, line_value in session.execute(drawn):
+    for shipment_id, declared, item_id, line_quantity, line_value in session.connection().execute(drawn):
         summed = shipments.get(shipment_id, (declared, Decimal("0")))[1]
         if item_id is None:  # a shipment without lines: its declared value, if any, is all it draws
             shipments[shipment_id] = (declared, None)
@@ -1051,7 +1051,7 @@ class ShipmentStore(KindStore):
             .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
             .where(SerialRow.serial_key.in_({k.serial for k in wanted}))
         )
-        for make, serial, shipment in self.session.execute(query):
+        for make, serial, shipment in self.session.connection().execute(query):
             key = SerialKey(make, serial)
             if key in wanted:
                 found[key] = shipment
@@ -1302,7 +1302,7 @@ def save_records(
 def _insert(session: Session, into: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """A few rows in one INSERT (cheaper than a COPY's set-up for the rows of one notice)."""
     if rows:
-        session.execute(insert(into), list(rows))
+        session.connection().execute(insert(into), list(rows))
 
 
 def store_notice(
@@ -1344,7 +1344,9 @@ def store_notice(
     data["status_reason"] = decision.reason
     written = store.rows_for(0, data, content)
     shipments = table(ShipmentRow)
-    shipment_id = session.execute(insert(shipments).returning(shipments.c.id), written.main).scalar_one()
+    shipment_id = (
+        session.connection().execute(insert(shipments).returning(shipments.c.id), written.main).scalar_one()
+    )
     for child, parent_column, _match, child_rows in written.children:
         _insert(session, child, [{**r, parent_column: shipment_id} for r in child_rows])
     store.audit("create", key, None, data)

@@ -117,7 +117,7 @@ def _licence_head(session: Session, ref: str) -> _Head:
     (the store reads what it needs)."""
     agency, number = split_key(ref)
     query = _head_query(bool(agency), session.get_bind().dialect.name == "postgresql")
-    rows = session.execute(query, {"number": number, "agency": agency}).all()
+    rows = session.connection().execute(query, {"number": number, "agency": agency}).all()
     if not rows:
         raise NotFound(f"No licence {ref!r} in the book.")
     if len(rows) > 1:
@@ -158,6 +158,9 @@ def file_notice(
     ref = str(notice.get("licence") or "") if isinstance(notice, dict) else notice.licence
     if not ref:
         raise ValidationProblem("the shipment notice is not valid", ["licence: required"])
+    # The notice's statements go to the connection, past the ORM: what the caller left pending is written
+    # first, as the ORM would before its first query.
+    session.flush()
     licence = _licence_head(session, ref)
     if exporter_key is not None and licence.exporter_key != exporter_key:
         raise NotFound(f"No licence {ref!r} in the book.")
@@ -166,7 +169,7 @@ def file_notice(
         notice = notice_record({**notice, "licence": key})
     elif notice.licence != key:
         notice = notice.model_copy(update={"licence": key})
-    stored = session.execute(_STORED, {"key": notice.id}).one_or_none()
+    stored = session.connection().execute(_STORED, {"key": notice.id}).one_or_none()
     if stored is not None:
         if stored.licence_id == licence.id and stored.content_hash == fingerprint(notice)[1]:
             return FiledShipment(
@@ -219,7 +222,7 @@ def _may_be_implicated(
     that is, contains or belongs to a unit with an allegation that counts (criterion 1, on the licence's
     approval day and today), or a finding that holds notices is still standing. A superset of what the review
     holds for: when this says no, the review would find nothing that holds, and is not run."""
-    receivers = session.execute(_RECEIVERS, {"licence": licence.id}).all()
+    receivers = session.connection().execute(_RECEIVERS, {"licence": licence.id}).all()
     if not receivers:
         return False  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
     if receivers[0].standing:
