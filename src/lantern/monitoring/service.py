@@ -41,7 +41,13 @@ from lantern.licences.service import find_licence_row, split_key
 from lantern.monitoring.model import ShipmentStatus
 from lantern.review.criteria import implications
 from lantern.review.model import Criterion, Decision, FindingStatus
-from lantern.review.service import policy_from, raise_alerts, review_affected, stamped_registry
+from lantern.review.service import (
+    policy_from,
+    raise_alerts,
+    review_affected,
+    stamp_columns,
+    stamped_registry,
+)
 from lantern.settings import ReviewSettings
 
 #: Criterion-1 variants that hold a shipment: the end user (or a consignee) implicated after approval.
@@ -222,7 +228,7 @@ def _may_be_implicated(
     that is, contains or belongs to a unit with an allegation that counts (criterion 1, on the licence's
     approval day and today), or a finding that holds notices is still standing. A superset of what the review
     holds for: when this says no, the review would find nothing that holds, and is not run."""
-    receivers = session.connection().execute(_RECEIVERS, {"licence": licence.id}).all()
+    receivers = session.connection().execute(_receivers_query(), {"licence": licence.id}).all()
     if not receivers:
         return False  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
     if receivers[0].standing:
@@ -230,14 +236,14 @@ def _may_be_implicated(
     roles = {role.value for role in RECEIVING_ROLES}
     units = {
         entity[5:]
-        for role, entity, decision, _standing in receivers
+        for role, entity, decision, *_ in receivers
         if role in roles and entity and entity.startswith("unit:") and decision == Decision.MATCH.value
     }
     if not units:
         return False
     approved = next((c.at.date() for c in statuses if c.status is LicenceStatus.APPROVED), None)
     days = sorted({approved or licence.issue_date or as_of, as_of})
-    registry = stamped_registry(session)
+    registry = stamped_registry(session, tuple(receivers[0][4:]))
     policy = policy_from(settings)
     return any(implications(unit, registry, policy, days, as_of) for unit in units)
 
@@ -256,21 +262,22 @@ def _open_implications_query(licence_id: Any) -> Select[FindingRow]:
     )
 
 
-# The licence's parties resolved to a unit, each row saying whether a finding that holds notices stands.
-_RECEIVERS = (
-    select(
-        PartyRow.role,
-        ResolutionRow.entity_id,
-        ResolutionRow.decision,
+@lru_cache(maxsize=1)
+def _receivers_query() -> Any:
+    """The licence's parties resolved to a unit, each row saying whether a finding that holds notices
+    stands, and carrying the registry's change stamp (read in the same round trip)."""
+    standing = (
         _open_implications_query(bindparam("licence"))
         .with_only_columns(FindingRow.id)
         .order_by(None)
         .exists()
-        .label("standing"),
+        .label("standing")
     )
-    .join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
-    .where(ResolutionRow.licence_id == bindparam("licence"), ResolutionRow.unit_id.is_not(None))
-)
+    return (
+        select(PartyRow.role, ResolutionRow.entity_id, ResolutionRow.decision, standing, *stamp_columns())
+        .join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
+        .where(ResolutionRow.licence_id == bindparam("licence"), ResolutionRow.unit_id.is_not(None))
+    )
 
 
 def open_implications(session: Session, licence_id: int) -> list[FindingRow]:

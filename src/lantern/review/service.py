@@ -194,7 +194,8 @@ def load_registry(session: Session) -> Registry:
 
 
 @lru_cache(maxsize=1)
-def _stamp_query() -> Any:
+def stamp_columns() -> tuple[Any, ...]:
+    """The registry's change stamp as scalar subqueries, to read alone or alongside another query."""
     columns: list[Any] = []
     for table in (UnitRow, AllegationRow):
         columns += [
@@ -207,24 +208,30 @@ def _stamp_query() -> Any:
             select(func.count(link.id)).scalar_subquery(),
             select(func.max(link.id)).scalar_subquery(),
         ]
-    return select(*columns)
+    return tuple(columns)
+
+
+@lru_cache(maxsize=1)
+def _stamp_query() -> Any:
+    return select(*stamp_columns())
 
 
 def registry_stamp(session: Session) -> tuple[Any, ...]:
     """Changes whenever a unit, a parent link, an allegation or its status changes: cheap indexed
     aggregates, read in one round trip, so a long-running process can keep the registry loaded between
-    re-vettings (and a shipment notice can check it at the cost of one query)."""
+    re-vettings (and a shipment notice can check it alongside its own query)."""
     return tuple(session.execute(_stamp_query()).one())
 
 
 _REGISTRIES: dict[tuple[Any, ...], Registry] = {}
 
 
-def stamped_registry(session: Session) -> Registry:
+def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> Registry:
     """The registry (units, hierarchy, allegations), loaded once per process for as long as its stamp is
-    unchanged; its standing violations are those of the load (see cached_registry)."""
+    unchanged; its standing violations are those of the load (see cached_registry). Give the stamp when it
+    was read already (stamp_columns)."""
     bind = session.get_bind()
-    key = (str(bind.engine.url), id(bind.engine), *registry_stamp(session))
+    key = (str(bind.engine.url), id(bind.engine), *(registry_stamp(session) if stamp is None else stamp))
     registry = _REGISTRIES.get(key)
     if registry is None:
         _REGISTRIES.clear()
