@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
@@ -349,12 +350,21 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
 
 
 def _writer(
-    url: str, keys: list[str], seconds: float, worker: int, tag: str, out: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    url: str,
+    keys: list[str],
+    seconds: float,
+    worker: int,
+    tag: str,
+    out: multiprocessing.Queue,  # type: ignore[type-arg]
+    ready: Any,
+) -> None:
     db = Database.from_url(url)
+    with db.session() as session:
+        session.execute(text("SELECT 1"))  # connected before the clock starts
     rng = random.Random(worker)
     counts = {"accepted": 0, "held": 0, "rejected": 0, "conflict": 0}
     errors: dict[str, int] = {}
+    ready.wait()  # every writer started and connected: the sustained rate leaves process start-up out
     deadline = time.perf_counter() + seconds
     n = 0
     while time.perf_counter() < deadline:
@@ -433,21 +443,23 @@ def measure_notices(
             ).scalars()
         ]
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    ready = multiprocessing.Barrier(writers + 1)
     procs = [
-        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, tag, queue))
+        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, tag, queue, ready))
         for w in range(writers)
     ]
-    started = time.perf_counter()
     for p in procs:
         p.start()
+    ready.wait()
+    started = time.perf_counter()
     answers = [queue.get() for _ in procs]
+    elapsed = time.perf_counter() - started
     results = [counts for counts, _ in answers]
     for _, errors in answers:
         for message in errors:
             print(f"  writer error: {message}")
     for p in procs:
         p.join()
-    elapsed = time.perf_counter() - started
     total = {k: sum(r[k] for r in results) for k in results[0]}
     with db.session() as session:
         over = session.execute(
