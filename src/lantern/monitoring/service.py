@@ -229,8 +229,8 @@ def _may_be_implicated(
     approval day and today), or a finding that holds notices is still standing. A superset of what the review
     holds for: when this says no, the review would find nothing that holds, and is not run."""
     receivers = session.connection().execute(_receivers_query(), {"licence": licence.id}).all()
-    if not receivers:
-        return False  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
+    if not any(row.unit_id is not None for row in receivers):
+        return False  # criterion 1 needs a party resolved to a unit; with none it can find nothing
     if receivers[0].standing:
         return True
     roles = {role.value for role in RECEIVING_ROLES}
@@ -243,7 +243,7 @@ def _may_be_implicated(
         return False
     approved = next((c.at.date() for c in statuses if c.status is LicenceStatus.APPROVED), None)
     days = sorted({approved or licence.issue_date or as_of, as_of})
-    registry = stamped_registry(session, tuple(receivers[0][4:]))
+    registry = stamped_registry(session, tuple(receivers[0][5:]))
     policy = policy_from(settings)
     return any(implications(unit, registry, policy, days, as_of) for unit in units)
 
@@ -264,8 +264,8 @@ def _open_implications_query(licence_id: Any) -> Select[FindingRow]:
 
 @lru_cache(maxsize=1)
 def _receivers_query() -> Any:
-    """The licence's parties resolved to a unit, each row saying whether a finding that holds notices
-    stands, and carrying the registry's change stamp (read in the same round trip)."""
+    """The licence's resolved parties, each row saying whether a finding that holds notices stands, and
+    carrying the registry's change stamp (read in the same round trip)."""
     standing = (
         _open_implications_query(bindparam("licence"))
         .with_only_columns(FindingRow.id)
@@ -274,9 +274,16 @@ def _receivers_query() -> Any:
         .label("standing")
     )
     return (
-        select(PartyRow.role, ResolutionRow.entity_id, ResolutionRow.decision, standing, *stamp_columns())
+        select(
+            PartyRow.role,
+            ResolutionRow.entity_id,
+            ResolutionRow.decision,
+            standing,
+            ResolutionRow.unit_id,
+            *stamp_columns(),
+        )
         .join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
-        .where(ResolutionRow.licence_id == bindparam("licence"), ResolutionRow.unit_id.is_not(None))
+        .where(ResolutionRow.licence_id == bindparam("licence"))
     )
 
 
