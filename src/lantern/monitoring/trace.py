@@ -13,7 +13,8 @@ import csv
 import io
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, any_, bindparam, select
+from sqlalchemy import Connection, Engine, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -260,8 +261,12 @@ class _Loader:
         return UnitView(key, unit.name if unit else key, allegations)
 
 
-def _postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _postgresql(session: Session | Connection) -> bool:
+    return (
+        session.get_bind().dialect.name == "postgresql"
+        if isinstance(session, Session)
+        else (session.dialect.name == "postgresql")
+    )
 
 
 def _among(column: Any, name: str, postgresql: bool) -> Any:
@@ -330,7 +335,9 @@ def _licence_statement(postgresql: bool) -> Any:
     )
 
 
-def _serial_rows(session: Session, keys: Sequence[tuple[str, str]]) -> dict[str, list[tuple[Any, ...]]]:
+def _serial_rows(
+    session: Session | Connection, keys: Sequence[tuple[str, str]]
+) -> dict[str, list[tuple[Any, ...]]]:
     """Stored serials by folded serial, for folded (make, serial) keys: one query per chunk. The last
     column says whether the serial has custody events (most have none, and are not looked up again)."""
     found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
@@ -340,6 +347,33 @@ def _serial_rows(session: Session, keys: Sequence[tuple[str, str]]) -> dict[str,
         for row in session.execute(query, {"keys": list(chunk)}):
             found[row[1]].append(tuple(row))
     return found
+
+
+SerialRows = dict[str, list[tuple[Any, ...]]]
+
+
+def _serial_chunks(session: Session, chunks: list[list[tuple[str, str]]]) -> Iterator[SerialRows]:
+    """The stored serials of each chunk of keys, in order. With several chunks and an engine to draw on,
+    the next chunk is read on a second connection while the caller builds the traces of this one (the
+    database's time and this process's overlap); each chunk's query sees the committed data of its moment,
+    as it would in the session's own read-committed transaction."""
+    bind = session.get_bind()
+    if len(chunks) < 2 or not isinstance(bind, Engine):
+        for keys in chunks:
+            yield _serial_rows(session, keys)
+        return
+
+    def read(keys: list[tuple[str, str]]) -> SerialRows:
+        with bind.connect() as conn:
+            return _serial_rows(conn, keys)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trace-read") as pool:
+        ahead = pool.submit(read, chunks[0])
+        for index in range(len(chunks)):
+            rows = ahead.result()
+            if index + 1 < len(chunks):
+                ahead = pool.submit(read, chunks[index + 1])
+            yield rows
 
 
 def _custody_rows(session: Session, serial_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -385,9 +419,10 @@ def trace_many(
     loader = _Loader(session, registry)
     out: list[list[SerialTrace]] = []
     done = 0
-    for chunk in _chunks(list(queries), CHUNK):
-        keys = [serial_key(q.make or "", q.serial) for q in chunk]
-        rows = _serial_rows(session, [(k.make, k.serial) for k in keys])
+    chunks = list(_chunks(list(queries), CHUNK))
+    chunk_keys = [[serial_key(q.make or "", q.serial) for q in chunk] for chunk in chunks]
+    reads = _serial_chunks(session, [[(k.make, k.serial) for k in keys] for keys in chunk_keys])
+    for chunk, keys, rows in zip(chunks, chunk_keys, reads, strict=True):
         matched: list[list[tuple[Any, ...]]] = []
         for query, key in zip(chunk, keys, strict=True):
             candidates = rows.get(key.serial, [])
