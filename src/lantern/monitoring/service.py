@@ -9,7 +9,7 @@ import run's set-up), so a notice filed live and one imported in bulk are judged
 Before a notice is decided, the licence is re-reviewed only when that could hold it: when a receiving party
 resolves to a unit that is, contains or belongs to a unit with an allegation that counts, or a finding that
 holds notices still stands (`_may_be_implicated`: one query and the registry's change stamp). Otherwise the
-review would find nothing that holds, and a notice costs about fifteen indexed statements.
+review would find nothing that holds, and a notice costs eleven indexed statements.
 
 Concurrency: every notice against a licence takes that licence's row lock before it reads the balance
 (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock is taken at BEGIN IMMEDIATE by
