@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from lantern.audit.batch import AuditBatch
@@ -926,6 +926,33 @@ def status_history(session: Session, licence_id: int) -> tuple[StatusChange, ...
     )
 
 
+# Each item of a licence with the lines its accepted and held shipments drew on it (every shipment has at
+# least one line, each on an item of its licence): the balance in one query.
+_DRAWN = table(ShipmentLineRow).join(
+    table(ShipmentRow),
+    and_(
+        table(ShipmentRow).c.id == table(ShipmentLineRow).c.shipment_id,
+        table(ShipmentRow).c.status.in_([s.value for s in DRAWING_STATUSES]),
+    ),
+)
+_BALANCE = (
+    select(
+        ItemRow.id,
+        ItemRow.line,
+        ItemRow.quantity,
+        ItemRow.total_value,
+        ItemRow.usml_category,
+        ItemRow.eccn,
+        table(ShipmentRow).c.id,
+        table(ShipmentRow).c.value,
+        table(ShipmentLineRow).c.quantity,
+        table(ShipmentLineRow).c.value,
+    )
+    .select_from(table(ItemRow).outerjoin(_DRAWN, table(ShipmentLineRow).c.item_id == table(ItemRow).c.id))
+    .where(ItemRow.licence_id == bindparam("licence"))
+)
+
+
 def licence_balance(
     session: Session,
     licence_id: int,
@@ -935,50 +962,23 @@ def licence_balance(
     statuses: tuple[StatusChange, ...] | None = None,
 ) -> _Licence:
     """A licence's items and what its accepted and held shipments drew down, summed from their stored lines
-    in one query (the same sums `draw_down` makes shipment by shipment)."""
+    (the same sums `draw_down` makes shipment by shipment), in one query."""
     if statuses is None:
         statuses = status_history(session, licence_id)
-    items = {
-        line: _Item(item_id, quantity, value, usml or eccn)
-        for item_id, line, quantity, value, usml, eccn in session.connection().execute(
-            select(
-                ItemRow.id,
-                ItemRow.line,
-                ItemRow.quantity,
-                ItemRow.total_value,
-                ItemRow.usml_category,
-                ItemRow.eccn,
-            ).where(ItemRow.licence_id == licence_id)
-        )
-    }
-    lines = {item.id: line for line, item in items.items()}
+    items: dict[int, _Item] = {}
     quantity: dict[int, int] = {}
     value: dict[int, Decimal] = {}
     # Per shipment: its declared value, and its line values while every line has one (notice_value).
     shipments: dict[int, tuple[Decimal | None, Decimal | None]] = {}
-    drawn = (
-        select(
-            ShipmentRow.id,
-            ShipmentRow.value,
-            ShipmentLineRow.item_id,
-            ShipmentLineRow.quantity,
-            ShipmentLineRow.value,
-        )
-        .outerjoin(ShipmentLineRow, ShipmentLineRow.shipment_id == ShipmentRow.id)
-        .where(
-            ShipmentRow.licence_id == licence_id,
-            ShipmentRow.status.in_([s.value for s in DRAWING_STATUSES]),
-        )
-    )
-    for shipment_id, declared, item_id, line_quantity, line_value in session.connection().execute(drawn):
-        summed = shipments.get(shipment_id, (declared, Decimal("0")))[1]
-        if item_id is None:  # a shipment without lines: its declared value, if any, is all it draws
-            shipments[shipment_id] = (declared, None)
-            continue
-        line = lines[item_id]
-        quantity[line] = quantity.get(line, 0) + line_quantity
+    rows = session.connection().execute(_BALANCE, {"licence": licence_id})
+    for item_id, line, allowed, allowed_value, usml, eccn, shipment_id, declared, shipped, line_value in rows:
+        items.setdefault(line, _Item(item_id, allowed, allowed_value, usml or eccn))
+        if shipment_id is None:
+            continue  # an item nothing has drawn on
+        quantity[line] = quantity.get(line, 0) + shipped
         if line_value is not None:
             value[line] = value.get(line, Decimal("0")) + line_value
+        summed = shipments.get(shipment_id, (declared, Decimal("0")))[1]
         shipments[shipment_id] = (
             declared,
             None if summed is None or line_value is None else summed + line_value,
