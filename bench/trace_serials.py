@@ -11,8 +11,10 @@ end user, half with an unrelated unit). Serials and custody go in by COPY on Pos
 SQLite),
 into the tables the migrations made, indexes and all. The traces are the real service calls on random serials
 (10% of the batch on no licence). The notices are the real `file_notice` (draw-down rules, licence lock, the
-licence re-reviewed, audit) from 8 processes against `--hot` fresh licences until their quantities run out;
-afterwards every licence's shipped quantity is checked against its licensed quantity.
+check whether the licence could be held, audit) from 8 processes against `--hot` fresh licences until their
+quantities run out, timed from when all 8 are started and connected; afterwards every licence's shipped
+quantity is checked against its licensed quantity. `--one-writer N` first files N notices from this process,
+one after another, for the wall and client CPU time of one notice.
 """
 
 from __future__ import annotations
