@@ -11,8 +11,10 @@ end user, half with an unrelated unit). Serials and custody go in by COPY on Pos
 SQLite),
 into the tables the migrations made, indexes and all. The traces are the real service calls on random serials
 (10% of the batch on no licence). The notices are the real `file_notice` (draw-down rules, licence lock, the
-licence re-reviewed, audit) from 8 processes against `--hot` fresh licences until their quantities run out;
-afterwards every licence's shipped quantity is checked against its licensed quantity.
+check whether the licence could be held, audit) from 8 processes against `--hot` fresh licences until their
+quantities run out, timed from when all 8 are started and connected; afterwards every licence's shipped
+quantity is checked against its licensed quantity. `--one-writer N` first files N notices from this process,
+one after another, for the wall and client CPU time of one notice.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import bindparam, create_engine, func, select, text
+from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 from lantern.core.text import company_key
@@ -294,13 +297,20 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
     picks = [serial_text(rng.randrange(serials)) for _ in range(singles)]
     assert serial_key(picks[0][2], picks[0][0]).serial == picks[0][1]
     timings = []
+    queries = [0]
+
+    def count(*_args: object) -> None:
+        queries[0] += 1
+
     with db.session() as session:
         trace.trace_serial(session, picks[0][0], make=picks[0][2])  # warm the registry cache
+        event.listen(db.engine, "before_cursor_execute", count)
         for written, _key, make, _ in picks:
             started = time.perf_counter()
             [found] = trace.trace_serial(session, written, make=make)
             timings.append(time.perf_counter() - started)
             assert found.found
+        event.remove(db.engine, "before_cursor_execute", count)
     rows = []
     for line in range(batch):
         if line % 10 == 9:
@@ -334,6 +344,7 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
     return {
         "trace_median_ms": statistics.median(timings) * 1000,
         "trace_p99_ms": sorted(timings)[int(len(timings) * 0.99) - 1] * 1000,
+        "trace_queries": queries[0] / len(picks),
         "batch_seconds": batch_seconds,
         "batch_licensed": summary.us_licensed,
         "batch_retransfers": summary.retransfers,
@@ -341,12 +352,21 @@ def measure_traces(db: Database, serials: int, singles: int, batch: int) -> dict
 
 
 def _writer(
-    url: str, keys: list[str], seconds: float, worker: int, tag: str, out: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    url: str,
+    keys: list[str],
+    seconds: float,
+    worker: int,
+    tag: str,
+    out: multiprocessing.Queue,  # type: ignore[type-arg]
+    ready: Any,
+) -> None:
     db = Database.from_url(url)
+    with db.session() as session:
+        session.execute(text("SELECT 1"))  # connected before the clock starts
     rng = random.Random(worker)
     counts = {"accepted": 0, "held": 0, "rejected": 0, "conflict": 0}
     errors: dict[str, int] = {}
+    ready.wait()  # every writer started and connected: the sustained rate leaves process start-up out
     deadline = time.perf_counter() + seconds
     n = 0
     while time.perf_counter() < deadline:
@@ -373,6 +393,39 @@ def _writer(
     out.put((counts, errors))
 
 
+def measure_one_writer(db: Database, count: int, units: list[tuple[int, int, int]]) -> dict[str, float]:
+    """`count` notices filed one after another by this process: wall and client CPU per notice."""
+    tag = uuid.uuid4().hex[:6].upper()
+    licences = add_licences(db, max(1, count // 10), 100, units, f"ONE{tag}")
+    with db.session() as session:
+        keys = [
+            f"DDTC/{n}"
+            for n in session.execute(
+                select(LicenceRow.number).where(LicenceRow.id.in_([lid for lid, _ in licences]))
+            ).scalars()
+        ]
+    settings = ReviewSettings()
+    statuses: dict[str, int] = {}
+    wall = time.perf_counter()
+    cpu = time.process_time()
+    for n in range(count):
+        notice = {
+            "id": f"N1-{tag}-{n}",
+            "licence": keys[n % len(keys)],
+            "date": "2016-06-01",
+            "lines": [{"item": 1, "quantity": 5}],
+            "serials": [{"serial": f"ONE-{tag}-{n}-{i}", "item": 1, "make": "Colt"} for i in range(2)],
+        }
+        with db.transaction() as session:
+            filed = service.file_notice(session, notice, actor="bench", review_settings=settings)
+        statuses[filed.status.value] = statuses.get(filed.status.value, 0) + 1
+    return {
+        "wall_ms": (time.perf_counter() - wall) / count * 1000,
+        "cpu_ms": (time.process_time() - cpu) / count * 1000,
+        "accepted": statuses.get("accepted", 0),
+    }
+
+
 def measure_notices(
     db: Database,
     url: str,
@@ -392,21 +445,23 @@ def measure_notices(
             ).scalars()
         ]
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    ready = multiprocessing.Barrier(writers + 1)
     procs = [
-        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, tag, queue))
+        multiprocessing.Process(target=_writer, args=(url, keys, seconds, w, tag, queue, ready))
         for w in range(writers)
     ]
-    started = time.perf_counter()
     for p in procs:
         p.start()
+    ready.wait()
+    started = time.perf_counter()
     answers = [queue.get() for _ in procs]
+    elapsed = time.perf_counter() - started
     results = [counts for counts, _ in answers]
     for _, errors in answers:
         for message in errors:
             print(f"  writer error: {message}")
     for p in procs:
         p.join()
-    elapsed = time.perf_counter() - started
     total = {k: sum(r[k] for r in results) for k in results[0]}
     with db.session() as session:
         over = session.execute(
@@ -442,6 +497,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hot-quantity", type=int, default=100)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--one-writer", type=int, default=200, help="Notices filed in a row by one process (0: none)."
+    )
     parser.add_argument("--url", help="Reuse a filled database instead of building one.")
     args = parser.parse_args(argv)
     print(
@@ -471,13 +529,20 @@ def main(argv: list[str] | None = None) -> None:
     traces = measure_traces(db, args.serials, args.singles, args.batch)
     print(
         f"one trace: median {traces['trace_median_ms']:.2f} ms, p99 {traces['trace_p99_ms']:.2f} ms "
-        f"({args.singles} serials)"
+        f"({args.singles} serials, {traces['trace_queries']:.2f} queries each)"
     )
     print(
         f"batch of {args.batch:,}: {traces['batch_seconds']:.1f} s ({traces['batch_licensed']:,} licensed, "
         f"{traces['batch_retransfers']:,} potential re-transfers)",
         flush=True,
     )
+    if args.one_writer:
+        one = measure_one_writer(db, args.one_writer, units)
+        print(
+            f"one writer, {args.one_writer} notices in a row: {one['wall_ms']:.1f} ms wall, "
+            f"{one['cpu_ms']:.1f} ms client CPU per notice ({one['accepted']} accepted)",
+            flush=True,
+        )
     if args.writers:
         notices = measure_notices(db, url, args.hot, args.hot_quantity, args.writers, args.seconds, units)
         print(

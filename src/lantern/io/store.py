@@ -11,14 +11,14 @@ the records of the same run before anything is written.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from lantern.audit.batch import AuditBatch
@@ -43,7 +43,7 @@ from lantern.errors import ValidationProblem
 from lantern.io.bulk import allocate_ids, insert_rows, is_postgresql, sync_children, table
 from lantern.io.load import MAIN_TABLES, load_records
 from lantern.io.problems import Loc, Problem, Row, materialise, prepare
-from lantern.io.records import Record, RecordKind, derive_custody_key, dump
+from lantern.io.records import Record, RecordKind, ShipmentRecord, derive_custody_key, dump
 from lantern.licences.model import LicenceStatus, StatusChange
 from lantern.monitoring.model import (
     DRAWING_STATUSES,
@@ -915,6 +915,91 @@ def notice_of(data: Data) -> ShipmentNotice:
     )
 
 
+def status_history(session: Session, licence_id: int) -> tuple[StatusChange, ...]:
+    return tuple(
+        StatusChange(LicenceStatus(status), at if at.tzinfo else at.replace(tzinfo=UTC), actor)
+        for status, at, actor in session.connection().execute(
+            select(LicenceStatusRow.status, LicenceStatusRow.changed_at, LicenceStatusRow.actor)
+            .where(LicenceStatusRow.licence_id == licence_id)
+            .order_by(LicenceStatusRow.position)
+        )
+    )
+
+
+# Each item of a licence with the lines its accepted and held shipments drew on it (every shipment has at
+# least one line, each on an item of its licence): the balance in one query.
+_DRAWN = table(ShipmentLineRow).join(
+    table(ShipmentRow),
+    and_(
+        table(ShipmentRow).c.id == table(ShipmentLineRow).c.shipment_id,
+        table(ShipmentRow).c.status.in_([s.value for s in DRAWING_STATUSES]),
+    ),
+)
+_BALANCE = (
+    select(
+        ItemRow.id,
+        ItemRow.line,
+        ItemRow.quantity,
+        ItemRow.total_value,
+        ItemRow.usml_category,
+        ItemRow.eccn,
+        table(ShipmentRow).c.id,
+        table(ShipmentRow).c.value,
+        table(ShipmentLineRow).c.quantity,
+        table(ShipmentLineRow).c.value,
+    )
+    .select_from(table(ItemRow).outerjoin(_DRAWN, table(ShipmentLineRow).c.item_id == table(ItemRow).c.id))
+    .where(ItemRow.licence_id == bindparam("licence"))
+)
+
+
+def licence_balance(
+    session: Session,
+    licence_id: int,
+    key: str,
+    expiry: date | None,
+    total: Decimal | None,
+    statuses: tuple[StatusChange, ...] | None = None,
+) -> _Licence:
+    """A licence's items and what its accepted and held shipments drew down, summed from their stored lines
+    (the same sums `draw_down` makes shipment by shipment), in one query."""
+    if statuses is None:
+        statuses = status_history(session, licence_id)
+    items: dict[int, _Item] = {}
+    quantity: dict[int, int] = {}
+    value: dict[int, Decimal] = {}
+    # Per shipment: its declared value, and its line values while every line has one (notice_value).
+    shipments: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    rows = session.connection().execute(_BALANCE, {"licence": licence_id})
+    for item_id, line, allowed, allowed_value, usml, eccn, shipment_id, declared, shipped, line_value in rows:
+        items.setdefault(line, _Item(item_id, allowed, allowed_value, usml or eccn))
+        if shipment_id is None:
+            continue  # an item nothing has drawn on
+        quantity[line] = quantity.get(line, 0) + shipped
+        if line_value is not None:
+            value[line] = value.get(line, Decimal("0")) + line_value
+        summed = shipments.get(shipment_id, (declared, Decimal("0")))[1]
+        shipments[shipment_id] = (
+            declared,
+            None if summed is None or line_value is None else summed + line_value,
+        )
+    shipped_total = sum(
+        (d if d is not None else (s if s is not None else Decimal("0")) for d, s in shipments.values()),
+        Decimal("0"),
+    )
+    balance = LicenceBalance(
+        key=key,
+        status_history=statuses,
+        allowances={line: ItemAllowance(i.quantity, i.total_value) for line, i in items.items()},
+        expiry_date=expiry,
+        total_value=total,
+        shipped_quantity=quantity,
+        shipped_value=value,
+        shipped_total=shipped_total,
+    )
+    return _Licence(licence_id, items, balance)
+
+
 class ShipmentStore(KindStore):
     """Shipments, decided one by one with the draw-down rules against the licence's running balance."""
 
@@ -939,41 +1024,7 @@ class ShipmentStore(KindStore):
         if is_postgresql(self.session):
             query = query.with_for_update()  # shipment notices filed meanwhile wait for this import
         expiry, total = self.session.execute(query).one()
-        statuses = tuple(
-            StatusChange(LicenceStatus(status), at if at.tzinfo else at.replace(tzinfo=UTC), actor)
-            for status, at, actor in self.session.execute(
-                select(LicenceStatusRow.status, LicenceStatusRow.changed_at, LicenceStatusRow.actor)
-                .where(LicenceStatusRow.licence_id == row_id)
-                .order_by(LicenceStatusRow.position)
-            )
-        )
-        items = {
-            line: _Item(item_id, quantity, value, usml or eccn)
-            for item_id, line, quantity, value, usml, eccn in self.session.execute(
-                select(
-                    ItemRow.id,
-                    ItemRow.line,
-                    ItemRow.quantity,
-                    ItemRow.total_value,
-                    ItemRow.usml_category,
-                    ItemRow.eccn,
-                ).where(ItemRow.licence_id == row_id)
-            )
-        }
-        balance = LicenceBalance(
-            key=key,
-            status_history=statuses,
-            allowances={line: ItemAllowance(i.quantity, i.total_value) for line, i in items.items()},
-            expiry_date=expiry,
-            total_value=total,
-        )
-        drawing = select(ShipmentRow.id).where(
-            ShipmentRow.licence_id == row_id, ShipmentRow.status.in_([s.value for s in DRAWING_STATUSES])
-        )
-        shipped_ids = list(self.session.execute(drawing).scalars())
-        for stored in load_records(self.session, self.kind, shipped_ids).values():
-            balance = draw_down(balance, notice_of(dump(stored)))
-        licence = _Licence(row_id, items, balance)
+        licence = licence_balance(self.session, row_id, key, expiry, total)
         self._licences[key] = licence
         return licence
 
@@ -1000,7 +1051,7 @@ class ShipmentStore(KindStore):
             .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
             .where(SerialRow.serial_key.in_({k.serial for k in wanted}))
         )
-        for make, serial, shipment in self.session.execute(query):
+        for make, serial, shipment in self.session.connection().execute(query):
             key = SerialKey(make, serial)
             if key in wanted:
                 found[key] = shipment
@@ -1246,3 +1297,58 @@ def save_records(
         raise ValidationProblem("the records cannot be stored", [str(p) for p in problems])
     ctx.audit.flush()
     return counts
+
+
+def _insert(session: Session, into: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """A few rows in one INSERT (cheaper than a COPY's set-up for the rows of one notice)."""
+    if rows:
+        session.connection().execute(insert(into), list(rows))
+
+
+def store_notice(
+    session: Session,
+    notice: ShipmentRecord,
+    *,
+    licence_id: int,
+    expiry: date | None,
+    total_value: Decimal | None,
+    statuses: tuple[StatusChange, ...],
+    actor: str,
+    now: datetime,
+) -> tuple[ShipmentStatus, str | None]:
+    """Decide and store one new shipment notice against a licence whose row the caller has locked: the same
+    rules, rows and audit record as `save_records`, without an import run's set-up. The balance is summed
+    from the licence's stored lines, earlier serials are found by their indexed key, and the audit chain's
+    head is locked last, just before the caller commits. Returns the decision (status, reason)."""
+    now = now.astimezone(UTC)
+    row = materialise(prepare(Row(RecordKind.SHIPMENTS.value, 1, notice)))
+    key, data, content = _ready(row)
+    ctx = Context(session, AuditBatch(session, actor=actor, writer=_insert, at=now), now, Resolver(session))
+    store = ShipmentStore(ctx)
+    licence = licence_balance(session, licence_id, data["licence"], expiry, total_value, statuses)
+    store._licences[data["licence"]] = licence
+    for index, line in enumerate(data["lines"]):
+        if line["item"] not in licence.items:
+            row.add(("lines", index, "item"), f"licence {data['licence']} has no item {line['item']}")
+    if row.problems:
+        raise ValidationProblem("the records cannot be stored", [str(p) for p in row.problems])
+    shipment = notice_of(data)
+    earlier = store._stored_serials(shipment.serials)
+
+    def shipped(serial: SerialKey) -> str | None:
+        found = earlier.get(serial)
+        return found if found != key else None
+
+    decision = decide(licence.balance, shipment, shipped)
+    data["status"] = decision.status.value
+    data["status_reason"] = decision.reason
+    written = store.rows_for(0, data, content)
+    shipments = table(ShipmentRow)
+    shipment_id = (
+        session.connection().execute(insert(shipments).returning(shipments.c.id), written.main).scalar_one()
+    )
+    for child, parent_column, _match, child_rows in written.children:
+        _insert(session, child, [{**r, parent_column: shipment_id} for r in child_rows])
+    store.audit("create", key, None, data)
+    ctx.audit.flush()
+    return decision.status, decision.reason

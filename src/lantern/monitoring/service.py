@@ -2,9 +2,14 @@
 
 A notice is stored whatever the decision, with its status: `accepted` (drawn down), `held` (drawn down but
 waiting for review, because the end user has been implicated since approval) or `rejected` (with every
-reason, drawing nothing down and registering no serials). The same store and rules as `lantern import`
-decide it (lantern.io.store.save_records), so a notice filed live and one imported in bulk are judged
-alike.
+reason, drawing nothing down and registering no serials). The same rules, rows and audit records as
+`lantern import` decide and store it (lantern.io.store.store_notice: the importer's shipment store without an
+import run's set-up), so a notice filed live and one imported in bulk are judged alike.
+
+Before a notice is decided, the licence is re-reviewed only when that could hold it: when a receiving party
+resolves to a unit that is, contains or belongs to a unit with an allegation that counts, or a finding that
+holds notices still stands (`_may_be_implicated`: one query and the registry's change stamp). Otherwise the
+review would find nothing that holds, and a notice costs eleven indexed statements.
 
 Concurrency: every notice against a licence takes that licence's row lock before it reads the balance
 (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock is taken at BEGIN IMMEDIATE by
@@ -17,23 +22,32 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lantern.audit.service import record_change
-from lantern.db.tables.licences import ItemRow, LicenceRow
+from lantern.db.tables.licences import ItemRow, LicenceRow, PartyRow
 from lantern.db.tables.review import FindingRow, ResolutionRow
 from lantern.db.tables.shipments import SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.errors import Conflict, LanternError, NotFound, ValidationProblem
 from lantern.io.records import ShipmentRecord, fingerprint
-from lantern.io.store import save_records
+from lantern.io.store import status_history, store_notice
+from lantern.licences.model import RECEIVING_ROLES, LicenceStatus, StatusChange
 from lantern.licences.service import find_licence_row, split_key
 from lantern.monitoring.model import ShipmentStatus
-from lantern.review.model import Criterion, FindingStatus
-from lantern.review.service import raise_alerts, review_affected
+from lantern.review.criteria import implications
+from lantern.review.model import Criterion, Decision, FindingStatus
+from lantern.review.service import (
+    policy_from,
+    raise_alerts,
+    review_affected,
+    stamp_columns,
+    stamped_registry,
+)
 from lantern.settings import ReviewSettings
 
 #: Criterion-1 variants that hold a shipment: the end user (or a consignee) implicated after approval.
@@ -82,17 +96,34 @@ class _Head:
     agency: str
     number: str
     exporter_key: str | None
+    issue_date: date | None
+    expiry_date: date | None
+    total_value: Decimal | None
+
+
+@lru_cache(maxsize=4)
+def _head_query(by_agency: bool, lock: bool) -> Any:
+    query = select(
+        LicenceRow.id,
+        LicenceRow.agency,
+        LicenceRow.number,
+        LicenceRow.exporter_key,
+        LicenceRow.issue_date,
+        LicenceRow.expiry_date,
+        LicenceRow.total_value,
+    ).where(LicenceRow.number == bindparam("number"))
+    if by_agency:
+        query = query.where(LicenceRow.agency == bindparam("agency"))
+    return query.with_for_update() if lock else query
 
 
 def _licence_head(session: Session, ref: str) -> _Head:
-    """The licence a notice names, read without its parties and items (the store reads what it needs)."""
+    """The licence a notice names, its row locked (FOR UPDATE on PostgreSQL; SQLite's write lock is held
+    already): notices against one licence are decided one after another. Read without its parties and items
+    (the store reads what it needs)."""
     agency, number = split_key(ref)
-    query = select(LicenceRow.id, LicenceRow.agency, LicenceRow.number, LicenceRow.exporter_key).where(
-        LicenceRow.number == number
-    )
-    if agency:
-        query = query.where(LicenceRow.agency == agency)
-    rows = session.execute(query).all()
+    query = _head_query(bool(agency), session.get_bind().dialect.name == "postgresql")
+    rows = session.connection().execute(query, {"number": number, "agency": agency}).all()
     if not rows:
         raise NotFound(f"No licence {ref!r} in the book.")
     if len(rows) > 1:
@@ -100,17 +131,18 @@ def _licence_head(session: Session, ref: str) -> _Head:
     return _Head(*rows[0])
 
 
+_STORED = select(
+    ShipmentRow.key,
+    ShipmentRow.licence_id,
+    ShipmentRow.content_hash,
+    ShipmentRow.status,
+    ShipmentRow.status_reason,
+).where(ShipmentRow.key == bindparam("key"))
+
+
 def _unique_violation(exc: BaseException) -> bool:
     """A unique key refused the write (SQLAlchemy's wrapper, or the driver's own error from a COPY)."""
     return isinstance(exc, IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
-
-
-def _lock_licence(session: Session, licence_id: int) -> None:
-    """Take the licence's row lock: notices against one licence are decided one after another."""
-    query = select(LicenceRow.id).where(LicenceRow.id == licence_id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    session.execute(query)
 
 
 def file_notice(
@@ -132,6 +164,9 @@ def file_notice(
     ref = str(notice.get("licence") or "") if isinstance(notice, dict) else notice.licence
     if not ref:
         raise ValidationProblem("the shipment notice is not valid", ["licence: required"])
+    # The notice's statements go to the connection, past the ORM: what the caller left pending is written
+    # first, as the ORM would before its first query.
+    session.flush()
     licence = _licence_head(session, ref)
     if exporter_key is not None and licence.exporter_key != exporter_key:
         raise NotFound(f"No licence {ref!r} in the book.")
@@ -140,66 +175,127 @@ def file_notice(
         notice = notice_record({**notice, "licence": key})
     elif notice.licence != key:
         notice = notice.model_copy(update={"licence": key})
-    _lock_licence(session, licence.id)
-    stored = session.execute(select(ShipmentRow).where(ShipmentRow.key == notice.id)).scalar_one_or_none()
+    stored = session.connection().execute(_STORED, {"key": notice.id}).one_or_none()
     if stored is not None:
         if stored.licence_id == licence.id and stored.content_hash == fingerprint(notice)[1]:
             return FiledShipment(
                 stored.key, key, ShipmentStatus(stored.status), stored.status_reason, replayed=True
             )
         raise Conflict(f"A shipment {notice.id!r} was filed already, with other content.")
-    # The licence is re-reviewed before the notice is stored: the audit chain's head, locked by the first
-    # audited write, is then held only for the store itself, not for the review.
-    implicated = _current_implications(session, licence.id, notice.id, actor, review_settings, now)
+    statuses = status_history(session, licence.id)
+    # The licence is re-reviewed before the notice is stored when its end user or a consignee may have been
+    # implicated since approval (the audit chain's head, locked by the first audited write, is then held only
+    # for the store itself, not for the review); otherwise nothing the review finds could hold the notice.
+    implicated: list[FindingRow] = []
+    if _may_be_implicated(session, licence, statuses, review_settings, now.date()):
+        implicated = _current_implications(session, licence.id, notice.id, actor, review_settings, now)
     try:
-        with session.begin_nested():
-            save_records(session, [notice], actor=actor, now=now)
+        status, reason = store_notice(
+            session,
+            notice,
+            licence_id=licence.id,
+            expiry=licence.expiry_date,
+            total_value=licence.total_value,
+            statuses=statuses,
+            actor=actor,
+            now=now,
+        )
     except Exception as exc:
         if not _unique_violation(exc):
             raise
         # Another notice registered one of these serials in the same instant (under another licence,
-        # whose lock this one does not take); the unique key on (make, serial) refused the second.
+        # whose lock this one does not take); the unique key on (make, serial) refused the second. The
+        # transaction is spoiled: the caller's `Database.transaction` rolls it back.
         raise Conflict(
             f"Shipment {notice.id}: a serial number was registered by another notice filed at the same "
             "moment. File again to see which."
         ) from None
+    if status != ShipmentStatus.ACCEPTED or not implicated:
+        return FiledShipment(notice.id, key, status, reason)
     row = session.execute(select(ShipmentRow).where(ShipmentRow.key == notice.id)).scalar_one()
-    if row.status != ShipmentStatus.ACCEPTED:
-        return FiledShipment(row.key, key, ShipmentStatus(row.status), row.status_reason)
     alerts = _hold(session, row, key, implicated, actor=actor, now=now)
     return FiledShipment(row.key, key, ShipmentStatus(row.status), row.status_reason, tuple(alerts))
 
 
-def _has_resolved_receiver(session: Session, licence_id: int) -> bool:
-    query = select(ResolutionRow.id).where(
-        ResolutionRow.licence_id == licence_id, ResolutionRow.unit_id.is_not(None)
+def _may_be_implicated(
+    session: Session,
+    licence: _Head,
+    statuses: tuple[StatusChange, ...],
+    settings: ReviewSettings,
+    as_of: date,
+) -> bool:
+    """Whether re-reviewing the licence could hold a notice: one of its receiving parties resolves to a unit
+    that is, contains or belongs to a unit with an allegation that counts (criterion 1, on the licence's
+    approval day and today), or a finding that holds notices is still standing. A superset of what the review
+    holds for: when this says no, the review would find nothing that holds, and is not run."""
+    receivers = session.connection().execute(_receivers_query(), {"licence": licence.id}).all()
+    if not any(row.unit_id is not None for row in receivers):
+        return False  # criterion 1 needs a party resolved to a unit; with none it can find nothing
+    if receivers[0].standing:
+        return True
+    roles = {role.value for role in RECEIVING_ROLES}
+    units = {
+        entity[5:]
+        for role, entity, decision, *_ in receivers
+        if role in roles and entity and entity.startswith("unit:") and decision == Decision.MATCH.value
+    }
+    if not units:
+        return False
+    approved = next((c.at.date() for c in statuses if c.status is LicenceStatus.APPROVED), None)
+    days = sorted({approved or licence.issue_date or as_of, as_of})
+    registry = stamped_registry(session, tuple(receivers[0][5:]))
+    policy = policy_from(settings)
+    return any(implications(unit, registry, policy, days, as_of) for unit in units)
+
+
+def _open_implications_query(licence_id: Any) -> Select[FindingRow]:
+    return (
+        select(FindingRow)
+        .where(
+            FindingRow.licence_id == licence_id,
+            FindingRow.criterion == Criterion.IMPLICATED_END_USER.value,
+            FindingRow.code.in_(HOLDING_CODES),
+            FindingRow.resolved_at.is_(None),
+            FindingRow.status != FindingStatus.DISMISSED.value,
+        )
+        .order_by(FindingRow.id)
     )
-    return session.execute(query.limit(1)).first() is not None
+
+
+@lru_cache(maxsize=1)
+def _receivers_query() -> Any:
+    """The licence's resolved parties, each row saying whether a finding that holds notices stands, and
+    carrying the registry's change stamp (read in the same round trip)."""
+    standing = (
+        _open_implications_query(bindparam("licence"))
+        .with_only_columns(FindingRow.id)
+        .order_by(None)
+        .exists()
+        .label("standing")
+    )
+    return (
+        select(
+            PartyRow.role,
+            ResolutionRow.entity_id,
+            ResolutionRow.decision,
+            standing,
+            ResolutionRow.unit_id,
+            *stamp_columns(),
+        )
+        .join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
+        .where(ResolutionRow.licence_id == bindparam("licence"))
+    )
 
 
 def open_implications(session: Session, licence_id: int) -> list[FindingRow]:
     """The licence's standing criterion-1 findings that arose after approval (not dismissed, not resolved)."""
-    return list(
-        session.execute(
-            select(FindingRow)
-            .where(
-                FindingRow.licence_id == licence_id,
-                FindingRow.criterion == Criterion.IMPLICATED_END_USER.value,
-                FindingRow.code.in_(HOLDING_CODES),
-                FindingRow.resolved_at.is_(None),
-                FindingRow.status != FindingStatus.DISMISSED.value,
-            )
-            .order_by(FindingRow.id)
-        ).scalars()
-    )
+    return list(session.execute(_open_implications_query(licence_id)).scalars())
 
 
 def _current_implications(
     session: Session, licence_id: int, notice_key: str, actor: str, settings: ReviewSettings, now: datetime
 ) -> list[FindingRow]:
     """The licence's standing implications after re-reviewing it with today's registry."""
-    if not _has_resolved_receiver(session, licence_id):
-        return []  # criterion 1 needs a receiving party resolved to a unit; with none it can find nothing
     cause = f"shipment notice {notice_key}"
     review_affected(session, settings, licence_ids_=[licence_id], cause=cause, as_of=now.date(), actor=actor)
     return open_implications(session, licence_id)

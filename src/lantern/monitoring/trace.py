@@ -13,7 +13,8 @@ import csv
 import io
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -21,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from lantern.core.dates import PartialDate
@@ -205,51 +207,24 @@ class _Loader:
         return self.authorised[key]
 
     def load_licences(self, ids: Iterable[int]) -> None:
+        """Licence views by id: each licence with its parties and the units they resolve to, one query per
+        chunk."""
         wanted = sorted(set(ids) - set(self.licences))
         for chunk in _chunks(wanted, CHUNK):
-            heads = {
-                row.id: row
-                for row in self.session.execute(
-                    select(
-                        LicenceRow.id,
-                        LicenceRow.agency,
-                        LicenceRow.number,
-                        LicenceRow.status,
-                        LicenceRow.issue_date,
-                    ).where(LicenceRow.id.in_(chunk))
-                )
-            }
+            heads: dict[int, tuple[Any, ...]] = {}
             parties: dict[int, list[PartyView]] = defaultdict(list)
-            resolved, resolved_unit, data_unit = _RESOLVED, _RESOLVED_UNIT, _DATA_UNIT
-            query = (
-                select(
-                    PartyRow.licence_id,
-                    PartyRow.role,
-                    PartyRow.name,
-                    resolved.c.entity_id,
-                    resolved.c.decision,
-                    resolved_unit.c.key,
-                    data_unit.c.key,
-                )
-                .outerjoin(resolved, resolved.c.party_id == PartyRow.id)
-                .outerjoin(resolved_unit, resolved_unit.c.id == resolved.c.unit_id)
-                .outerjoin(data_unit, data_unit.c.id == PartyRow.unit_id)
-                .where(PartyRow.licence_id.in_(chunk))
-                .order_by(PartyRow.licence_id, PartyRow.position)
-            )
-            for licence_id, role, name, _entity, decision, res_key, data_key in self.session.execute(query):
-                unit = data_key or (res_key if decision == "match" else None)
-                parties[licence_id].append(PartyView(role, name, unit))
-            for licence_id, head in heads.items():
+            rows = self.session.execute(_licence_query(self.session), {"ids": list(chunk)})
+            for licence_id, agency, number, status, issued, role, name, decision, res_key, data_key in rows:
+                heads.setdefault(licence_id, (agency, number, status, issued))
+                if role is not None:
+                    unit = data_key or (res_key if decision == "match" else None)
+                    parties[licence_id].append(PartyView(role, name, unit))
+            for licence_id, (agency, number, status, issued) in heads.items():
                 exporter = next(
                     (p.name for p in parties[licence_id] if p.role == PartyRole.APPLICANT.value), None
                 )
                 self.licences[licence_id] = LicenceView.of(
-                    f"{head.agency}/{head.number}",
-                    head.status,
-                    head.issue_date,
-                    exporter,
-                    tuple(parties[licence_id]),
+                    f"{agency}/{number}", status, issued, exporter, tuple(parties[licence_id])
                 )
 
     def load_names(self, source_ids: Iterable[int], unit_ids: Iterable[int]) -> None:
@@ -286,35 +261,119 @@ class _Loader:
         return UnitView(key, unit.name if unit else key, allegations)
 
 
-def _serial_rows(session: Session, keys: Sequence[tuple[str, str]]) -> dict[str, list[tuple[Any, ...]]]:
-    """Stored serials by folded serial, for folded (make, serial) keys: one query per chunk."""
+def _postgresql(session: Session | Connection) -> bool:
+    return (
+        session.get_bind().dialect.name == "postgresql"
+        if isinstance(session, Session)
+        else (session.dialect.name == "postgresql")
+    )
+
+
+def _among(column: Any, name: str, postgresql: bool) -> Any:
+    """`column` is one of the values bound to `name`: `= ANY(array)` on PostgreSQL (one parameter, one
+    plan, whatever the chunk's size), an expanding IN elsewhere."""
+    if postgresql:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+@lru_cache(maxsize=2)
+def _serial_query(postgresql: bool) -> Any:
+    has_events = (
+        select(CustodyEventRow.id).where(CustodyEventRow.serial_id == SerialRow.id).exists().label("events")
+    )
+    return (
+        select(
+            SerialRow.id,
+            SerialRow.serial_key,
+            SerialRow.make_key,
+            SerialRow.serial,
+            SerialRow.make,
+            SerialRow.model,
+            SerialRow.calibre,
+            SerialRow.category,
+            SerialRow.licence_id,
+            ShipmentRow.key,
+            ShipmentRow.shipment_date,
+            ShipmentRow.consignee,
+            ShipmentRow.aes_itn,
+            ShipmentRow.status,
+            ShipmentRow.filed_by,
+            has_events,
+        )
+        .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
+        .where(_among(SerialRow.serial_key, "keys", postgresql))
+    )
+
+
+def _licence_query(session: Session) -> Any:
+    return _licence_statement(_postgresql(session))
+
+
+@lru_cache(maxsize=2)
+def _licence_statement(postgresql: bool) -> Any:
+    resolved, resolved_unit, data_unit = _RESOLVED, _RESOLVED_UNIT, _DATA_UNIT
+    return (
+        select(
+            LicenceRow.id,
+            LicenceRow.agency,
+            LicenceRow.number,
+            LicenceRow.status,
+            LicenceRow.issue_date,
+            PartyRow.role,
+            PartyRow.name,
+            resolved.c.decision,
+            resolved_unit.c.key,
+            data_unit.c.key,
+        )
+        .outerjoin(PartyRow, PartyRow.licence_id == LicenceRow.id)
+        .outerjoin(resolved, resolved.c.party_id == PartyRow.id)
+        .outerjoin(resolved_unit, resolved_unit.c.id == resolved.c.unit_id)
+        .outerjoin(data_unit, data_unit.c.id == PartyRow.unit_id)
+        .where(_among(LicenceRow.id, "ids", postgresql))
+        .order_by(LicenceRow.id, PartyRow.position)
+    )
+
+
+def _serial_rows(
+    session: Session | Connection, keys: Sequence[tuple[str, str]]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Stored serials by folded serial, for folded (make, serial) keys: one query per chunk. The last
+    column says whether the serial has custody events (most have none, and are not looked up again)."""
     found: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     serials = sorted({s for _, s in keys})
+    query = _serial_query(_postgresql(session))
     for chunk in _chunks(serials, CHUNK):
-        query = (
-            select(
-                SerialRow.id,
-                SerialRow.serial_key,
-                SerialRow.make_key,
-                SerialRow.serial,
-                SerialRow.make,
-                SerialRow.model,
-                SerialRow.calibre,
-                SerialRow.category,
-                SerialRow.licence_id,
-                ShipmentRow.key,
-                ShipmentRow.shipment_date,
-                ShipmentRow.consignee,
-                ShipmentRow.aes_itn,
-                ShipmentRow.status,
-                ShipmentRow.filed_by,
-            )
-            .join(ShipmentRow, ShipmentRow.id == SerialRow.shipment_id)
-            .where(SerialRow.serial_key.in_(chunk))
-        )
-        for row in session.execute(query):
+        for row in session.execute(query, {"keys": list(chunk)}):
             found[row[1]].append(tuple(row))
     return found
+
+
+SerialRows = dict[str, list[tuple[Any, ...]]]
+
+
+def _serial_chunks(session: Session, chunks: list[list[tuple[str, str]]]) -> Iterator[SerialRows]:
+    """The stored serials of each chunk of keys, in order. With several chunks and an engine to draw on,
+    the next chunk is read on a second connection while the caller builds the traces of this one (the
+    database's time and this process's overlap); each chunk's query sees the committed data of its moment,
+    as it would in the session's own read-committed transaction."""
+    bind = session.get_bind()
+    if len(chunks) < 2 or not isinstance(bind, Engine):
+        for keys in chunks:
+            yield _serial_rows(session, keys)
+        return
+
+    def read(keys: list[tuple[str, str]]) -> SerialRows:
+        with bind.connect() as conn:
+            return _serial_rows(conn, keys)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trace-read") as pool:
+        ahead = pool.submit(read, chunks[0])
+        for index in range(len(chunks)):
+            rows = ahead.result()
+            if index + 1 < len(chunks):
+                ahead = pool.submit(read, chunks[index + 1])
+            yield rows
 
 
 def _custody_rows(session: Session, serial_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -360,17 +419,17 @@ def trace_many(
     loader = _Loader(session, registry)
     out: list[list[SerialTrace]] = []
     done = 0
-    for chunk in _chunks(list(queries), CHUNK):
-        keys = [serial_key(q.make or "", q.serial) for q in chunk]
-        rows = _serial_rows(session, [(k.make, k.serial) for k in keys])
+    chunks = list(_chunks(list(queries), CHUNK))
+    chunk_keys = [[serial_key(q.make or "", q.serial) for q in chunk] for chunk in chunks]
+    reads = _serial_chunks(session, [[(k.make, k.serial) for k in keys] for keys in chunk_keys])
+    for chunk, keys, rows in zip(chunks, chunk_keys, reads, strict=True):
         matched: list[list[tuple[Any, ...]]] = []
         for query, key in zip(chunk, keys, strict=True):
             candidates = rows.get(key.serial, [])
             if query.make:
                 candidates = [r for r in candidates if r[2] == key.make]
             matched.append(candidates)
-        serial_ids = [r[0] for found in matched for r in found]
-        events = _custody_rows(session, serial_ids)
+        events = _custody_rows(session, [r[0] for found in matched for r in found if r[15]])
         loader.load_licences(r[8] for found in matched for r in found)
         loader.load_names(
             (e.source_id for evs in events.values() for e in evs if e.source_id),
@@ -394,7 +453,7 @@ def trace_serial(session: Session, serial: str, *, make: str | None = None) -> l
 
 def _build(loader: _Loader, query: Query, row: tuple[Any, ...], events: Sequence[Any]) -> SerialTrace:
     (serial_id, _skey, _mkey, serial, make, model, calibre, category, licence_id) = row[:9]
-    shipment_key, shipped_on, consignee, itn, status, filed_by = row[9:]
+    shipment_key, shipped_on, consignee, itn, status, filed_by = row[9:15]
     licence = loader.licences[licence_id]
     trace = SerialTrace(
         serial=query.serial,
@@ -645,12 +704,18 @@ class HolderResolver:
                 self._exact[fold(name)].add(key)
                 self._choices.append((fold(name), key, fold(unit.state) if unit.state else None))
         self._cache: dict[tuple[str, str | None], str | None] = {}
+        self._written: dict[tuple[str, str | None], str | None] = {}
 
     def resolve(self, holder: str, state: str | None = None) -> str | None:
-        cache_key = (fold(holder), fold(state) if state else None)
-        if cache_key not in self._cache:
-            self._cache[cache_key] = self._resolve(*cache_key)
-        return self._cache[cache_key]
+        # An inventory names the same few holders many times: answered by the name as written first, so
+        # that folding is done once per name, not once per row.
+        written = (holder, state or None)
+        if written not in self._written:
+            folded = (fold(holder), fold(state) if state else None)
+            if folded not in self._cache:
+                self._cache[folded] = self._resolve(*folded)
+            self._written[written] = self._cache[folded]
+        return self._written[written]
 
     def _resolve(self, name: str, state: str | None) -> str | None:
         exact = self._exact.get(name, set())

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -192,34 +193,56 @@ def load_registry(session: Session) -> Registry:
     )
 
 
+@lru_cache(maxsize=1)
+def stamp_columns() -> tuple[Any, ...]:
+    """The registry's change stamp as scalar subqueries, to read alone or alongside another query."""
+    columns: list[Any] = []
+    for table in (UnitRow, AllegationRow):
+        columns += [
+            select(func.count(table.id)).scalar_subquery(),
+            select(func.max(table.id)).scalar_subquery(),
+            select(func.max(table.updated_at)).scalar_subquery(),
+        ]
+    for link in (UnitParentRow, AllegationStatusRow, AllegationUnitRow):
+        columns += [
+            select(func.count(link.id)).scalar_subquery(),
+            select(func.max(link.id)).scalar_subquery(),
+        ]
+    return tuple(columns)
+
+
+@lru_cache(maxsize=1)
+def _stamp_query() -> Any:
+    return select(*stamp_columns())
+
+
 def registry_stamp(session: Session) -> tuple[Any, ...]:
     """Changes whenever a unit, a parent link, an allegation or its status changes: cheap indexed
-    aggregates, so a long-running process can keep the registry loaded between re-vettings."""
-    stamp: list[Any] = []
-    for table in (UnitRow, AllegationRow):
-        stamp.extend(
-            session.execute(
-                select(func.count(table.id), func.max(table.id), func.max(table.updated_at))
-            ).one()
-        )
-    for link in (UnitParentRow, AllegationStatusRow, AllegationUnitRow):
-        stamp.extend(session.execute(select(func.count(link.id), func.max(link.id))).one())
-    return tuple(stamp)
+    aggregates, read in one round trip, so a long-running process can keep the registry loaded between
+    re-vettings (and a shipment notice can check it alongside its own query)."""
+    return tuple(session.execute(_stamp_query()).one())
 
 
 _REGISTRIES: dict[tuple[Any, ...], Registry] = {}
 
 
-def cached_registry(session: Session) -> Registry:
-    """The registry, loaded once per process for as long as its stamp is unchanged. Standing violations are
-    read fresh each time (they are few and change with violation cases)."""
+def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> Registry:
+    """The registry (units, hierarchy, allegations), loaded once per process for as long as its stamp is
+    unchanged; its standing violations are those of the load (see cached_registry). Give the stamp when it
+    was read already (stamp_columns)."""
     bind = session.get_bind()
-    key = (str(bind.engine.url), id(bind.engine), *registry_stamp(session))
+    key = (str(bind.engine.url), id(bind.engine), *(registry_stamp(session) if stamp is None else stamp))
     registry = _REGISTRIES.get(key)
     if registry is None:
         _REGISTRIES.clear()
         registry = _REGISTRIES[key] = load_registry(session)
-    return replace(registry, standing_violations=standing_violations(session))
+    return registry
+
+
+def cached_registry(session: Session) -> Registry:
+    """The registry, loaded once per process for as long as its stamp is unchanged. Standing violations are
+    read fresh each time (they are few and change with violation cases)."""
+    return replace(stamped_registry(session), standing_violations=standing_violations(session))
 
 
 def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, list[ShipmentFact]]:

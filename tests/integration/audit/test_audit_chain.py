@@ -1,6 +1,12 @@
-from sqlalchemy import update
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from lantern.audit import service
+from lantern.audit.batch import AuditBatch
 from lantern.db.engine import Database
 from lantern.db.tables.audit import AuditRow
 
@@ -54,3 +60,32 @@ def test_a_removed_middle_record_is_detected(db: Database) -> None:
     with db.session() as session:
         result = service.verify_chain(session)
     assert {b.seq for b in result.breaks} == {3}
+
+
+def test_batches_of_one_record_and_single_changes_chain_alike(db: Database) -> None:
+    # A batch of one record is chained by the database on PostgreSQL; its hash must be link_hash's.
+    _append(db, 2)
+    for i in range(3):
+        with db.transaction() as session:
+            batch = AuditBatch(
+                session, actor="exporter:erp", writer=_insert, at=datetime(2026, 11, 1, tzinfo=UTC)
+            )
+            batch.add(
+                action="shipment.create",
+                entity_type="shipment",
+                entity_key=f"S-{i}",
+                after={"id": f"S-{i}", "serials": [{"serial": "Ñ-1", "value": "10.50"}], "n": 10**12},
+            )
+            batch.flush()
+            assert batch.written == 1
+    _append(db, 1)
+    with db.session() as session:
+        result = service.verify_chain(session)
+        assert result.ok, result.breaks
+        assert result.records == 6
+        keys = session.execute(select(AuditRow.entity_key).order_by(AuditRow.seq)).scalars().all()
+    assert keys == ["mx-unit-0", "mx-unit-1", "S-0", "S-1", "S-2", "mx-unit-0"]
+
+
+def _insert(session: Session, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    session.execute(insert(table), list(rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from lantern.core.text import company_key
 from lantern.db.engine import Database
 from lantern.db.tables.audit import AuditRow
 from lantern.db.tables.licences import LicenceStatusRow
+from lantern.db.tables.registry import AllegationRow
 from lantern.db.tables.review import AlertRow
 from lantern.db.tables.shipments import SerialRow, ShipmentRow
 from lantern.errors import Conflict, NotFound, ValidationProblem
@@ -161,3 +163,59 @@ def test_a_notice_is_held_with_an_alert_when_the_end_user_was_implicated_after_a
         assert session.execute(select(SerialRow.serial)).scalars().all() == ["H-1"]
     # The same end user, approved after the allegation was credible, is refused at review, not held here.
     assert file(db, notice("L-9", key="S-2", quantity=1)).status is ShipmentStatus.ACCEPTED
+
+
+def test_a_notice_is_held_when_the_end_user_belongs_to_a_force_implicated_after_approval(
+    db: Database,
+) -> None:
+    with db.transaction() as session:
+        force = add_unit(
+            session, "mx-gro-ssp", "Secretaría de Seguridad Pública de Guerrero", state="Guerrero"
+        )
+        unit = add_unit(
+            session, "mx-gro-ssp-pe", "Policía Estatal de Guerrero", state="Guerrero", parent=force
+        )
+        lic = add_licence(
+            session, "L-10", issue_date=date(2013, 3, 1), end_user="Policía Estatal", end_user_unit=unit
+        )
+        resolve_end_user(session, lic, unit)
+        add_allegation(session, "ssp-gro", [force], credible_on=date(2015, 9, 6))
+    held = file(db, notice("L-10", key="S-1", quantity=5))
+    assert held.status is ShipmentStatus.HELD
+    assert held.reason
+    assert "Secretaría de Seguridad Pública de Guerrero" in held.reason
+    assert len(held.alert_ids) == 1
+
+
+def test_a_hold_ends_when_the_allegation_no_longer_counts(db: Database) -> None:
+    with db.transaction() as session:
+        unit = add_unit(session, "mx-gro-iguala-pm", "Policía Municipal de Iguala", state="Guerrero")
+        lic = add_licence(
+            session, "L-11", issue_date=date(2013, 3, 1), end_user="Policía Municipal", end_user_unit=unit
+        )
+        resolve_end_user(session, lic, unit)
+        allegation = add_allegation(session, "iguala", [unit], credible_on=date(2015, 9, 6))
+        allegation_id = allegation.id
+    assert file(db, notice("L-11", key="S-1", quantity=5)).status is ShipmentStatus.HELD
+    with db.transaction() as session:
+        row = session.get(AllegationRow, allegation_id)
+        assert row is not None
+        row.confidence = "low"  # below the review's threshold: the allegation no longer counts
+    assert file(db, notice("L-11", key="S-2", quantity=5)).status is ShipmentStatus.ACCEPTED
+
+
+def test_values_drawn_by_earlier_notices_count_against_the_licence_value(db: Database) -> None:
+    with db.transaction() as session:
+        add_licence(session, "L-12", items=[{"quantity": 100}, {"quantity": 100}], value=Decimal("1000"))
+    first = notice("L-12", key="S-1", quantity=1, value="300")
+    second = notice("L-12", key="S-2", quantity=1)
+    second["value"] = "400"  # declared for the whole shipment, its lines without values
+    second["lines"] = [{"item": 1, "quantity": 1, "value": None}, {"item": 2, "quantity": 1, "value": None}]
+    assert file(db, first).status is ShipmentStatus.ACCEPTED
+    assert file(db, second).status is ShipmentStatus.ACCEPTED
+    refused = file(db, notice("L-12", key="S-3", quantity=1, value="301"))
+    assert refused.status is ShipmentStatus.REJECTED
+    assert refused.reason == (
+        "licence DDTC/L-12 would exceed its value: US$301.00 more after US$700.00 of US$1000.00"
+    )
+    assert file(db, notice("L-12", key="S-4", quantity=1, value="300")).status is ShipmentStatus.ACCEPTED
