@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from lantern.audit.service import verify_chain
+from lantern.db import migrate
 from lantern.db.engine import Database
 from lantern.db.tables.cases import EndUseCheckRow, KeyCounterRow, ViolationCaseRow
 from lantern.monitoring import cases, checks
@@ -156,3 +157,30 @@ def test_numbers_continue_from_the_book_and_pass_over_keys_chosen_by_hand(
         session.flush()
         assert checks.next_check_key(session, 2026) == "EUC-2026-0011"  # 0010 is passed over
         assert checks.next_check_key(session, 2027) == "EUC-2027-0001"
+
+
+def test_the_migration_fills_the_counters_from_the_book(fresh_db: Database, tmp_path: object) -> None:
+    settings = Settings(data_dir=tmp_path / "data")  # type: ignore[operator]
+    with fresh_db.transaction() as session:
+        add_licence(session, "OLD")
+    assert open_by_hand(fresh_db, 1)() == "CASE-2026-0001"
+    with fresh_db.transaction() as session:
+        checks.record_check(
+            session,
+            settings,
+            licence="DDTC/OLD",
+            stage=CheckStage.POST_SHIPMENT,
+            outcome=CheckOutcome.FAVOURABLE,
+            performed_on=TODAY,
+            key="EUC-2026-0042",
+            actor="monitor",
+            today=TODAY,
+        )
+    fresh_db.engine.dispose()
+    migrate.downgrade(fresh_db.engine, "0011_party_name_trigram")
+    migrate.upgrade(fresh_db.engine)
+    with fresh_db.session() as session:
+        counters = dict(session.execute(select(KeyCounterRow.prefix, KeyCounterRow.last)).all())
+    assert counters == {"CASE-2026-": 1, "EUC-2026-": 42}
+    assert open_by_hand(fresh_db, 2)() == "CASE-2026-0002"
+    assert record(fresh_db, settings, "DDTC/OLD", CheckOutcome.FAVOURABLE)() == "EUC-2026-0043"
