@@ -94,11 +94,14 @@ def claim_key(session: Session, column: InstrumentedAttribute[str], key: str) ->
     if match is None:
         return
     prefix, number = match.group(1), int(match.group(2))
-    _lock_audit_head(session)
-    _ensure_counter(session, column, prefix)
-    session.execute(
+    raise_to = (
         update(KeyCounterRow)
         .where(KeyCounterRow.prefix == prefix)
         .values(last=case((KeyCounterRow.last < number, number), else_=KeyCounterRow.last))
+        .returning(KeyCounterRow.last)
         .execution_options(synchronize_session=False)
     )
+    _lock_audit_head(session)
+    if session.execute(raise_to).scalar_one_or_none() is None:
+        _ensure_counter(session, column, prefix)
+        session.execute(raise_to).scalar_one()
