@@ -50,6 +50,7 @@ from lantern.monitoring.cases_model import (
     sighting_concerns,
 )
 from lantern.monitoring.model import CustodyEventKind
+from lantern.monitoring.numbering import next_key
 from lantern.review.criteria import counted_since
 from lantern.review.service import load_allegations, policy_from
 from lantern.settings import MonitoringSettings, ReviewSettings
@@ -66,12 +67,8 @@ def licence_ref(row: LicenceRow) -> str:
 
 
 def next_case_key(session: Session, year: int) -> str:
-    prefix = f"CASE-{year}-"
-    keys = session.execute(
-        select(ViolationCaseRow.key).where(ViolationCaseRow.key.like(f"{prefix}%"))
-    ).scalars()
-    highest = max((int(k.removeprefix(prefix)) for k in keys if k.removeprefix(prefix).isdigit()), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    """The next case number of the year, from its locked counter (lantern.monitoring.numbering)."""
+    return next_key(session, ViolationCaseRow.key, f"CASE-{year}-")
 
 
 def case_snapshot(row: ViolationCaseRow) -> dict[str, Any]:

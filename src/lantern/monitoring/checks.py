@@ -48,6 +48,7 @@ from lantern.monitoring.checks_model import (
     quarter_bounds,
     rank,
 )
+from lantern.monitoring.numbering import claim_key, next_key
 from lantern.monitoring.rules import serial_key
 from lantern.review.model import Criterion, FindingStatus
 from lantern.settings import Settings
@@ -252,10 +253,8 @@ def plan_checks(
 
 
 def next_check_key(session: Session, year: int) -> str:
-    prefix = f"EUC-{year}-"
-    keys = session.execute(select(EndUseCheckRow.key).where(EndUseCheckRow.key.like(f"{prefix}%"))).scalars()
-    highest = max((int(k.removeprefix(prefix)) for k in keys if k.removeprefix(prefix).isdigit()), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    """The next check number of the year, from its locked counter (lantern.monitoring.numbering)."""
+    return next_key(session, EndUseCheckRow.key, f"EUC-{year}-")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -346,6 +345,8 @@ def record_check(
         ).scalar_one_or_none()
         if shipment_id is None:
             raise NotFound(f"licence {licence} has no shipment {shipment}")
+    if existing is None and key:
+        claim_key(session, EndUseCheckRow.key, key)  # numbers given later pass over a key chosen here
     row = existing or EndUseCheckRow(
         key=key or next_check_key(session, performed_on.year), licence_id=licence_row.id, recorded_by=actor
     )

@@ -104,3 +104,13 @@ class CheckSerialRow(Base):
     serial_written: Mapped[str] = mapped_column(String(100))
     serial_id: Mapped[int | None] = mapped_column(ForeignKey("serial.id"), index=True)
     state: Mapped[str] = mapped_column(String(20))  # found, missing, unlisted
+
+
+class KeyCounterRow(Base):
+    """The last number given under a key prefix (`CASE-2026-`, `EUC-2026-`). Locking the row serialises
+    the numbering (lantern.monitoring.numbering)."""
+
+    __tablename__ = "key_counter"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last: Mapped[int] = mapped_column()
