@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from lantern.cli.common import console, print_json, state
 from lantern.consultations import service
@@ -22,6 +24,18 @@ consultations_app = typer.Typer(
 communications_app = typer.Typer(
     help="Communications to exporters and the foreign government.", no_args_is_help=True
 )
+
+Record = TypeVar("Record", Consultation, Communication)
+
+# The options both records share, for `add` and for `list`.
+LicenceOption = Annotated[str | None, typer.Option(help="The licence, AGENCY/NUMBER.")]
+UnitOption = Annotated[str | None, typer.Option(help="The unit, by key.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+FromOption = Annotated[str | None, typer.Option("--from", help="From this day, YYYY-MM-DD.")]
+ToOption = Annotated[str | None, typer.Option("--to", help="To this day, YYYY-MM-DD.")]
+CountryOption = Annotated[
+    str | None, typer.Option(help="Only about licences or units of this country (ISO2).")
+]
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -44,6 +58,49 @@ def _check(record: Any) -> Any:
         raise ValidationProblem(str(exc)) from exc
 
 
+def _add(
+    ctx: typer.Context,
+    noun: str,
+    build: Callable[[Session], Record],
+    store: Callable[..., object],
+    *,
+    json: bool,
+) -> None:
+    """Build the record in a transaction (a bad value is a validation problem), store it, and say so."""
+    app_state = state(ctx)
+    with app_state.database().transaction() as session:
+        record = _check(lambda: build(session))
+        store(session, record, actor=app_state.settings.actor)
+    if json:
+        print_json(_json(record))
+    else:
+        console.print(f"Recorded {noun} {record.key}.")
+
+
+def _list(
+    ctx: typer.Context,
+    noun: str,
+    read: Callable[..., list[Record]],
+    columns: Sequence[str],
+    cells: Callable[[Record], Sequence[str]],
+    *,
+    start: str | None,
+    end: str | None,
+    country: str | None,
+    json: bool,
+) -> None:
+    """The records of the period and country, as JSON or as a table with a row of `cells` each."""
+    with state(ctx).database().session() as session:
+        rows = read(session, start=_day(start, "from"), end=_day(end, "to"), country=country)
+    if json:
+        print_json([_json(r) for r in rows])
+        return
+    table = Table(*columns, title=f"{len(rows)} {noun}(s)")
+    for r in rows:
+        table.add_row(*cells(r))
+    console.print(table)
+
+
 @consultations_app.command("add")
 def add_consultation(
     ctx: typer.Context,
@@ -52,31 +109,28 @@ def add_consultation(
     ),
     on: str = typer.Option(..., "--date", help="Day of the consultation, YYYY-MM-DD."),
     outcome: Outcome = typer.Option(..., help="What the bureau answered."),  # noqa: B008  # Typer declares options as defaults
-    licence: str | None = typer.Option(None, help="The licence, AGENCY/NUMBER."),
-    unit: str | None = typer.Option(None, help="The unit, by key."),
+    licence: LicenceOption = None,
+    unit: UnitOption = None,
     note: str | None = typer.Option(None, help="What was asked and answered."),
     key: str | None = typer.Option(None, help="Key of the record (default: CONS-<n>)."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    json: JsonOption = False,
 ) -> None:
     """Record that a bureau or office was consulted on a licence or unit."""
-    app_state = state(ctx)
-    with app_state.database().transaction() as session:
-        record = _check(
-            lambda: Consultation(
-                key=key or service.next_key(session, "CONS", ConsultationRow),
-                bureau=bureau,
-                consulted_on=_day(on, "date") or date.min,
-                outcome=outcome,
-                licence_key=licence,
-                unit_key=unit,
-                note=note,
-            )
-        )
-        service.add_consultation(session, record, actor=app_state.settings.actor)
-    if json:
-        print_json(_json(record))
-    else:
-        console.print(f"Recorded consultation {record.key}.")
+    _add(
+        ctx,
+        "consultation",
+        lambda session: Consultation(
+            key=key or service.next_key(session, "CONS", ConsultationRow),
+            bureau=bureau,
+            consulted_on=_day(on, "date") or date.min,
+            outcome=outcome,
+            licence_key=licence,
+            unit_key=unit,
+            note=note,
+        ),
+        service.add_consultation,
+        json=json,
+    )
 
 
 @communications_app.command("add")
@@ -91,87 +145,86 @@ def add_communication(
     ),
     on: str = typer.Option(..., "--date", help="Day it was sent, YYYY-MM-DD."),
     text: str = typer.Option(..., help="What was communicated (the restrictions it set)."),
-    licence: str | None = typer.Option(None, help="The licence, AGENCY/NUMBER."),
-    unit: str | None = typer.Option(None, help="The unit, by key."),
+    licence: LicenceOption = None,
+    unit: UnitOption = None,
     key: str | None = typer.Option(None, help="Key of the record (default: COMM-<n>)."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    json: JsonOption = False,
 ) -> None:
     """Record a pre- or post-licensing communication of end-user and re-transfer restrictions."""
-    app_state = state(ctx)
-    with app_state.database().transaction() as session:
-        record = _check(
-            lambda: Communication(
-                key=key or service.next_key(session, "COMM", CommunicationRow),
-                audience=audience,
-                recipient=recipient,
-                kind=kind,
-                sent_on=_day(on, "date") or date.min,
-                text=text,
-                licence_key=licence,
-                unit_key=unit,
-            )
-        )
-        service.add_communication(session, record, actor=app_state.settings.actor)
-    if json:
-        print_json(_json(record))
-    else:
-        console.print(f"Recorded communication {record.key}.")
+    _add(
+        ctx,
+        "communication",
+        lambda session: Communication(
+            key=key or service.next_key(session, "COMM", CommunicationRow),
+            audience=audience,
+            recipient=recipient,
+            kind=kind,
+            sent_on=_day(on, "date") or date.min,
+            text=text,
+            licence_key=licence,
+            unit_key=unit,
+        ),
+        service.add_communication,
+        json=json,
+    )
 
 
 @consultations_app.command("list")
 def list_consultations(
     ctx: typer.Context,
-    start: str | None = typer.Option(None, "--from", help="From this day, YYYY-MM-DD."),
-    end: str | None = typer.Option(None, "--to", help="To this day, YYYY-MM-DD."),
-    country: str | None = typer.Option(None, help="Only about licences or units of this country (ISO2)."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    start: FromOption = None,
+    end: ToOption = None,
+    country: CountryOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Consultations, oldest first."""
-    with state(ctx).database().session() as session:
-        rows = service.list_consultations(
-            session, start=_day(start, "from"), end=_day(end, "to"), country=country
-        )
-    if json:
-        print_json([_json(r) for r in rows])
-        return
-    table = Table(
-        "date", "bureau", "licence", "unit", "outcome", "note", title=f"{len(rows)} consultation(s)"
-    )
-    for r in rows:
-        table.add_row(
+    _list(
+        ctx,
+        "consultation",
+        service.list_consultations,
+        ("date", "bureau", "licence", "unit", "outcome", "note"),
+        lambda r: (
             r.consulted_on.isoformat(),
             r.bureau,
             r.licence_key or "",
             r.unit_key or "",
             r.outcome.value,
             r.note or "",
-        )
-    console.print(table)
+        ),
+        start=start,
+        end=end,
+        country=country,
+        json=json,
+    )
 
 
 @communications_app.command("list")
 def list_communications(
     ctx: typer.Context,
-    start: str | None = typer.Option(None, "--from", help="From this day, YYYY-MM-DD."),
-    end: str | None = typer.Option(None, "--to", help="To this day, YYYY-MM-DD."),
-    country: str | None = typer.Option(None, help="Only about licences or units of this country (ISO2)."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    start: FromOption = None,
+    end: ToOption = None,
+    country: CountryOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Communications, oldest first."""
-    with state(ctx).database().session() as session:
-        rows = service.list_communications(
-            session, start=_day(start, "from"), end=_day(end, "to"), country=country
-        )
-    if json:
-        print_json([_json(r) for r in rows])
-        return
-    table = Table(
-        "date", "audience", "recipient", "kind", "subject", "text", title=f"{len(rows)} communication(s)"
+    _list(
+        ctx,
+        "communication",
+        service.list_communications,
+        ("date", "audience", "recipient", "kind", "subject", "text"),
+        lambda r: (
+            r.sent_on.isoformat(),
+            r.audience.value,
+            r.recipient,
+            r.kind.value,
+            " ".join(x for x in (r.licence_key, r.unit_key) if x),
+            r.text,
+        ),
+        start=start,
+        end=end,
+        country=country,
+        json=json,
     )
-    for r in rows:
-        subject = " ".join(x for x in (r.licence_key, r.unit_key) if x)
-        table.add_row(r.sent_on.isoformat(), r.audience.value, r.recipient, r.kind.value, subject, r.text)
-    console.print(table)
 
 
 @consultations_app.command("import")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import func, select
@@ -42,20 +42,30 @@ def _audit_fields(record: Consultation | Communication) -> dict[str, Any]:
     }
 
 
-def add_consultation(session: Session, record: Consultation, *, actor: str) -> ConsultationRow:
-    if session.execute(select(ConsultationRow.id).where(ConsultationRow.key == record.key)).first():
-        raise Conflict(f"A consultation {record.key!r} is already recorded.")
+_Row = TypeVar("_Row", ConsultationRow, CommunicationRow)
+
+
+def _add(
+    session: Session,
+    record: Consultation | Communication,
+    table: type[_Row],
+    entity_type: str,
+    *,
+    actor: str,
+    **columns: Any,
+) -> _Row:
+    """Store one record: refuse a key already recorded, resolve its licence and unit, add the row with
+    `columns`, and audit the creation in the same transaction."""
+    if session.execute(select(table.id).where(table.key == record.key)).first():
+        raise Conflict(f"A {entity_type} {record.key!r} is already recorded.")
     licence_id, unit_id = _subject_ids(session, record.licence_key, record.unit_key)
-    row = ConsultationRow(
+    row = table(
         key=record.key,
         licence_id=licence_id,
         unit_id=unit_id,
-        bureau=record.bureau,
-        consulted_on=record.consulted_on,
-        outcome=record.outcome.value,
-        note=record.note,
         synthetic=record.synthetic,
         recorded_by=actor,
+        **columns,
     )
     session.add(row)
     session.flush()
@@ -63,40 +73,40 @@ def add_consultation(session: Session, record: Consultation, *, actor: str) -> C
         session,
         actor=actor,
         action="create",
-        entity_type="consultation",
+        entity_type=entity_type,
         entity_key=record.key,
         after=_audit_fields(record),
     )
     return row
 
 
+def add_consultation(session: Session, record: Consultation, *, actor: str) -> ConsultationRow:
+    return _add(
+        session,
+        record,
+        ConsultationRow,
+        "consultation",
+        actor=actor,
+        bureau=record.bureau,
+        consulted_on=record.consulted_on,
+        outcome=record.outcome.value,
+        note=record.note,
+    )
+
+
 def add_communication(session: Session, record: Communication, *, actor: str) -> CommunicationRow:
-    if session.execute(select(CommunicationRow.id).where(CommunicationRow.key == record.key)).first():
-        raise Conflict(f"A communication {record.key!r} is already recorded.")
-    licence_id, unit_id = _subject_ids(session, record.licence_key, record.unit_key)
-    row = CommunicationRow(
-        key=record.key,
-        licence_id=licence_id,
-        unit_id=unit_id,
+    return _add(
+        session,
+        record,
+        CommunicationRow,
+        "communication",
+        actor=actor,
         audience=record.audience.value,
         recipient=record.recipient,
         kind=record.kind.value,
         sent_on=record.sent_on,
         text=record.text,
-        synthetic=record.synthetic,
-        recorded_by=actor,
     )
-    session.add(row)
-    session.flush()
-    record_change(
-        session,
-        actor=actor,
-        action="create",
-        entity_type="communication",
-        entity_key=record.key,
-        after=_audit_fields(record),
-    )
-    return row
 
 
 def _subjects(

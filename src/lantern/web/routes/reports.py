@@ -6,11 +6,12 @@ Every view builds the report with the same service as `lantern report`, from the
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from lantern.accounts.model import Permission
@@ -46,24 +47,40 @@ On = Annotated[date | None, Query(description="Judge deadlines on this day (defa
 Table = Annotated[str | None, Query(max_length=60, description="For CSV: which table."), BlankIsNone]
 
 
-def _params(
-    country: str,
-    start: date | None,
-    end: date | None,
-    state: str | None,
-    unit: str | None,
-    category: str | None,
-    on: date | None,
-) -> Parameters:
-    return Parameters(
-        country=country.upper(),
-        start=start,
-        end=end,
-        state=state,
-        unit=unit,
-        category=category,
-        on=on or datetime.now(UTC).date(),
-    )
+@dataclass
+class ReportQuery:
+    """The query parameters every view of a report takes, in the order the API describes them.
+    Used as `Annotated[ReportQuery, Depends()]`, so FastAPI reads each field as a query parameter."""
+
+    country: Country = "MX"
+    start: Start = None
+    end: End = None
+    state: State = None
+    unit: Unit = None
+    category: Category = None
+    on: On = None
+
+    def parameters(self) -> Parameters:
+        return Parameters(
+            country=self.country.upper(),
+            start=self.start,
+            end=self.end,
+            state=self.state,
+            unit=self.unit,
+            category=self.category,
+            on=self.on or datetime.now(UTC).date(),
+        )
+
+
+@dataclass
+class CsvQuery(ReportQuery):
+    """A report's parameters and, for its CSV, which table (last, as the API has always listed it)."""
+
+    table: Table = None
+
+
+ReportQueryDep = Annotated[ReportQuery, Depends()]
+CsvQueryDep = Annotated[CsvQuery, Depends()]
 
 
 def _query(params: Parameters) -> str:
@@ -89,22 +106,12 @@ def reports() -> ReportListRead:
 
 
 @router.page("/reports/{name}", permission=Permission.REPORTS_READ, template="reports/report.html")
-def report(
-    name: str,
-    session: SessionDep,
-    country: Country = "MX",
-    start: Start = None,
-    end: End = None,
-    state: State = None,
-    unit: Unit = None,
-    category: Category = None,
-    on: On = None,
-) -> ReportRead:
+def report(name: str, session: SessionDep, query: ReportQueryDep) -> ReportRead:
     """One report over the store as it stands: facts, charts and tables, each number with its records."""
-    params = _params(country, start, end, state, unit, category, on)
+    params = query.parameters()
     built = build_report(session, name, params)
     document = report_document(built, generated_at=datetime.now(UTC).replace(microsecond=0))
-    query = _query(params)
+    encoded = _query(params)
     base = f"/reports/{segment(name)}"
     figures = {
         f.key: "data:image/svg+xml;base64," + base64.b64encode(render_chart(f.chart, "svg")).decode("ascii")
@@ -113,9 +120,9 @@ def report(
     return ReportRead(
         **document,
         downloads={
-            "CSV": f"{base}/report.csv?{query}",
-            "PDF": f"{base}/report.pdf?{query}",
-            "JSON": f"/api{base}?{query}",
+            "CSV": f"{base}/report.csv?{encoded}",
+            "PDF": f"{base}/report.pdf?{encoded}",
+            "JSON": f"/api{base}?{encoded}",
         },
         figures=figures,
     )
@@ -135,33 +142,12 @@ def _download(
 
 
 @router.asset("/reports/{name}/report.csv", permission=Permission.REPORTS_READ, media_type="text/csv")
-def report_csv(
-    name: str,
-    session: SessionDep,
-    country: Country = "MX",
-    start: Start = None,
-    end: End = None,
-    state: State = None,
-    unit: Unit = None,
-    category: Category = None,
-    on: On = None,
-    table: Table = None,
-) -> Response:
+def report_csv(name: str, session: SessionDep, query: CsvQueryDep) -> Response:
     """One table of the report as CSV (the main one unless `table` names another)."""
-    return _download(name, "csv", session, _params(country, start, end, state, unit, category, on), table)
+    return _download(name, "csv", session, query.parameters(), query.table)
 
 
 @router.asset("/reports/{name}/report.pdf", permission=Permission.REPORTS_READ, media_type="application/pdf")
-def report_pdf(
-    name: str,
-    session: SessionDep,
-    country: Country = "MX",
-    start: Start = None,
-    end: End = None,
-    state: State = None,
-    unit: Unit = None,
-    category: Category = None,
-    on: On = None,
-) -> Response:
+def report_pdf(name: str, session: SessionDep, query: ReportQueryDep) -> Response:
     """The report as a print-ready PDF with its charts."""
-    return _download(name, "pdf", session, _params(country, start, end, state, unit, category, on))
+    return _download(name, "pdf", session, query.parameters())
