@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lantern.audit.service import record_change
@@ -19,6 +19,7 @@ from lantern.db.tables.licences import LicenceRow
 from lantern.db.tables.registry import UnitRow
 from lantern.errors import Conflict, ValidationProblem
 from lantern.licences.service import find_licence_row
+from lantern.monitoring import numbering
 from lantern.units.service import find_unit_row
 
 
@@ -31,8 +32,9 @@ def _subject_ids(
 
 
 def next_key(session: Session, prefix: str, table: type[ConsultationRow] | type[CommunicationRow]) -> str:
-    count = session.execute(select(func.count(table.id))).scalar_one()
-    return f"{prefix}-{count + 1:05d}"
+    """The next free key (CONS-00001, COMM-00001, …) from the locked counter cases and checks use: two
+    records added at once get different keys, and a key chosen by hand is never given again."""
+    return numbering.next_key(session, table.key, f"{prefix}-", width=5)
 
 
 def _audit_fields(record: Consultation | Communication) -> dict[str, Any]:
