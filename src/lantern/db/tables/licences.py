@@ -128,6 +128,13 @@ class LicenceStatusRow(Base):
 
 
 Index("ix_party_role_name", PartyRow.role, PartyRow.name)
+# PostgreSQL only: licence searches list the newest first (issue date, nulls last, then id), and this index
+# gives that order without sorting the book. SQLite cannot declare NULLS LAST in an index.
+Index(
+    "ix_licence_newest",
+    LicenceRow.issue_date.desc().nulls_last(),
+    LicenceRow.id.desc(),
+).ddl_if(dialect="postgresql")
 # PostgreSQL only (its pg_trgm extension): "name contains" searches of a large book read the index, not every
 # party. Migration 0011 creates it where the extension can be installed.
 Index(
