@@ -223,7 +223,8 @@ def build(session: Session, params: Parameters) -> Report:
             .where(ShipmentRow.licence_id.in_(licences_q), ShipmentRow.status != "rejected")
             .group_by(SerialRow.shipment_id, SerialRow.item_id)
         )
-        for ship_id, item_id, count, serials in conn.execution_options(yield_per=5_000).execute(serial_q):
+        # Streamed: the option goes on the statement, never on the session's connection, which keeps it.
+        for ship_id, item_id, count, serials in conn.execute(serial_q.execution_options(yield_per=5_000)):
             serial_holder = shipment_holder.get(ship_id)
             serial_item = items.get(item_id)
             if serial_holder is None or serial_item is None:

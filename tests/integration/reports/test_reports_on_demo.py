@@ -72,6 +72,18 @@ def _shipped_by_unit(session: Session) -> dict[str | None, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
+def test_the_session_works_on_after_a_holdings_report(demo: Database) -> None:
+    """The report streams serials with an option on its statement, never left on the session's connection
+    (on PostgreSQL every later statement, a savepoint included, would go through a server-side cursor)."""
+    with demo.session() as session:
+        report = build_report(session, "holdings", Parameters())
+        assert _fact(report, "Serial numbers recorded") > 0
+        assert "yield_per" not in session.connection().get_execution_options()
+        with session.begin_nested():
+            assert session.execute(select(SerialRow.id).limit(1)).scalar_one() > 0
+        session.commit()
+
+
 def test_holdings_counts_every_shipped_item_and_serial(demo: Database) -> None:
     with demo.session() as session:
         report = build_report(session, "holdings", Parameters())
