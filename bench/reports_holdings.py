@@ -87,6 +87,9 @@ def prepare(directory: Path, backend: str) -> tuple[str, dict[str, float | int]]
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/lantern_bench_reports_{directory.name.replace('-', '_')}"
     marker = directory / f"imported-{backend}.json"
     if marker.exists():
+        kept = Database.from_url(url)
+        migrate.upgrade(kept.engine)  # a book kept from an earlier version of the schema
+        kept.dispose()
         return url, orjson.loads(marker.read_bytes())
     if backend == "postgresql":
         from sqlalchemy import create_engine
