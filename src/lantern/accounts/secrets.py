@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,9 +19,13 @@ _hasher = PasswordHasher()
 #: Tokens carry this prefix so that secret scanners and people recognise them.
 TOKEN_PREFIX = "lantern_"
 
-# A hash of a random password, verified against when the account does not exist, so that a sign-in with an
-# unknown name costs the same time as one with a known name.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, verified against when the account does not exist, so that a sign-in with
+    an unknown name costs the same time as one with a known name. Made on first use: hashing is deliberately
+    slow, and no command but sign-in needs it."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -29,7 +34,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

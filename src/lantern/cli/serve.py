@@ -6,11 +6,9 @@ import os
 import secrets
 
 import typer
-import uvicorn
 
 from lantern.accounts.service import list_users
 from lantern.cli.common import console, err_console, state
-from lantern.web.app import create_app
 
 
 def serve(
@@ -22,6 +20,11 @@ def serve(
     ),
 ) -> None:
     """Serve the web application and its HTTP API until stopped with Ctrl+C."""
+    # Imported here: every other command starts without loading the web application.
+    import uvicorn
+
+    from lantern.web.app import create_app
+
     app_state = state(ctx)
     settings = app_state.settings
     database = app_state.database()  # stops with the upgrade hint when the schema is behind
