@@ -31,7 +31,7 @@ def alembic_config(url: str) -> Config:
 
 def for_dialect(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
     """Autogenerate's filter: leave out of the comparison the indexes built for another database only
-    (declared with `Index(...).ddl_if(dialect=...)`, such as PostgreSQL's trigram index)."""
+    (declared with `Index(...).ddl_if(dialect=...)`, such as the index in the licence search order)."""
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         condition = getattr(obj, "_ddl_if", None) if type_ == "index" else None

@@ -177,7 +177,7 @@ def test_the_migration_fills_the_counters_from_the_book(fresh_db: Database, tmp_
             today=TODAY,
         )
     fresh_db.engine.dispose()
-    migrate.downgrade(fresh_db.engine, "0011_party_name_trigram")
+    migrate.downgrade(fresh_db.engine, "0010_consultations")
     migrate.upgrade(fresh_db.engine)
     with fresh_db.session() as session:
         counters = dict(session.execute(select(KeyCounterRow.prefix, KeyCounterRow.last)).all())

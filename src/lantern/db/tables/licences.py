@@ -135,11 +135,3 @@ Index(
     LicenceRow.issue_date.desc().nulls_last(),
     LicenceRow.id.desc(),
 ).ddl_if(dialect="postgresql")
-# PostgreSQL only (its pg_trgm extension): "name contains" searches of a large book read the index, not every
-# party. Migration 0011 creates it where the extension can be installed.
-Index(
-    "ix_party_name_trgm",
-    PartyRow.name,
-    postgresql_using="gin",
-    postgresql_ops={"name": "gin_trgm_ops"},
-).ddl_if(dialect="postgresql")

@@ -1,7 +1,7 @@
 """key counters for case and check numbers
 
 Revision ID: 0012_key_counter
-Revises: 0011_party_name_trigram
+Revises: 0010_consultations
 Create Date: 2026-11-28 12:10:00
 
 Violation cases (CASE-2026-0001) and end-use checks (EUC-2026-0001) take their numbers from one counter row
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_key_counter"
-down_revision: str | None = "0011_party_name_trigram"
+down_revision: str | None = "0010_consultations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

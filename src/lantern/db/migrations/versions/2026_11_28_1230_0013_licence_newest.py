@@ -8,9 +8,8 @@ Licence searches list the newest first: issue date descending with undated licen
 PostgreSQL an index in exactly that order lets a search page stop after its 50 rows instead of sorting the
 whole book. SQLite cannot declare NULLS LAST in an index and gets none.
 
-PostgreSQL also samples party names ten times as finely (statistics target 1000): how many end users a
-"name contains" search matches decides between walking the newest licences (a common word) and reading the
-trigram index (a rare one), and the default sample misjudged rare words by half on a 200,000-licence book.
+PostgreSQL also samples party names ten times as finely (statistics target 1000), so that it judges better
+how many end users a "name contains" search matches, and so whether to walk the newest licences.
 """
 
 from collections.abc import Sequence
