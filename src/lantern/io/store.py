@@ -653,6 +653,15 @@ def _utc(text: str) -> datetime:
 
 class LicenceStore(KindStore):
     kind = RecordKind.LICENCES
+    #: True while new records are written: a licence row made by this run has no decisions to keep yet.
+    _creating = False
+
+    def create(self, rows: Sequence[Row]) -> None:
+        self._creating = True
+        try:
+            super().create(rows)
+        finally:
+            self._creating = False
 
     def references(self, data: Data) -> Iterator[Ref]:
         for index, party in enumerate(data["parties"]):
@@ -690,7 +699,11 @@ class LicenceStore(KindStore):
             units = self.ctx.resolver.ids(RecordKind.UNITS, [p["unit"] for p in parties])
             entries = self.ctx.resolver.ids(RecordKind.LIST_ENTRIES, [p["list_entry"] for p in parties])
         applicant = next((p["name"] for p in parties if p["role"] == "applicant"), None)
-        history = with_decisions(self.session, row_id, data["status_history"])
+        history = (
+            data["status_history"]
+            if self._creating
+            else with_decisions(self.session, row_id, data["status_history"])
+        )
         return Written(
             {
                 "agency": data["agency"],
