@@ -2,7 +2,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from lantern.audit.service import verify_chain
 from lantern.db.engine import Database
@@ -12,6 +12,7 @@ from lantern.db.tables.registry import UnitParentRow, UnitRow
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.io import service as io_service
 from lantern.io.records import RecordKind
+from lantern.synth.generate import SynthOptions, generate
 from tests.integration.io.helpers import SETTINGS, run_import, snapshot
 from tests.unit.io import samples
 
@@ -217,3 +218,33 @@ def test_refreshed_statistics_count_the_imported_rows(db: Database, tmp_path: Pa
                 text("SELECT reltuples FROM pg_class WHERE relname = 'licence'")
             ).scalar()
             assert tuples == 2
+
+
+def _statements_to_import(db: Database, path: Path) -> tuple[int, int]:
+    """How many statements importing a file of licences ran, and how many licences it created."""
+    count = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        report = run_import(db, [path], settings=SETTINGS.model_copy(update={"chunk_size": 1_000}))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return count, report.counts[RecordKind.LICENCES].created
+
+
+def test_new_licences_are_written_without_a_query_per_licence(db: Database, tmp_path: Path) -> None:
+    """The statements an import of new licences runs do not grow with the number of licences: rows go in by
+    bulk statements, and nothing is looked up licence by licence (a query per licence once doubled the
+    200,000-licence import's time)."""
+    generate(SynthOptions(licences=210, units=0, entries=0, shipment_share=0), tmp_path / "book")
+    lines = (tmp_path / "book" / "licences.jsonl").read_bytes().splitlines(keepends=True)
+    (tmp_path / "few.jsonl").write_bytes(b"".join(lines[:10]))
+    (tmp_path / "many.jsonl").write_bytes(b"".join(lines[10:]))
+    few, created_few = _statements_to_import(db, tmp_path / "few.jsonl")
+    many, created_many = _statements_to_import(db, tmp_path / "many.jsonl")
+    assert (created_few, created_many) == (10, 200)
+    assert many <= few + 10, (few, many)
