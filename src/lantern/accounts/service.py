@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from lantern.accounts.model import Account, Role
 from lantern.accounts.secrets import hash_password, new_token, token_digest, verify_password
@@ -314,7 +314,9 @@ def list_tokens(session: Session, *, username: str | None = None) -> list[ApiTok
 def account_for_token(session: Session, token: str, *, now: datetime) -> Account | None:
     """The account behind a bearer token: known, not revoked, not expired, and its account active."""
     row = session.execute(
-        select(ApiTokenRow).where(ApiTokenRow.token_digest == token_digest(token))
+        select(ApiTokenRow)
+        .where(ApiTokenRow.token_digest == token_digest(token))
+        .options(joinedload(ApiTokenRow.user))  # one query: every request with a token asks it
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None

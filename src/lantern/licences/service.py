@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import UnitRow
@@ -48,8 +48,9 @@ def find_licence_row(session: Session, ref: str) -> LicenceRow:
         select(LicenceRow)
         .where(LicenceRow.number == number)
         .options(
-            selectinload(LicenceRow.parties).selectinload(PartyRow.unit),
-            selectinload(LicenceRow.parties).selectinload(PartyRow.list_entry),
+            # A party's unit and list entry come joined to the parties' query (one query, not three).
+            selectinload(LicenceRow.parties).joinedload(PartyRow.unit),
+            selectinload(LicenceRow.parties).joinedload(PartyRow.list_entry),
             selectinload(LicenceRow.items),
             selectinload(LicenceRow.exclusions),
             selectinload(LicenceRow.status_history),

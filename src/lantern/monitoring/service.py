@@ -344,6 +344,8 @@ def _hold(
 @dataclass(frozen=True, slots=True)
 class ShipmentFilter:
     licence: str | None = None
+    #: The licence's row id, when the caller has already found (and scoped) it: it is not looked up again.
+    licence_id: int | None = None
     status: str | None = None
     exporter_key: str | None = None  # an exporter's scope: only its company's licences
     shipped_from: date | None = None
@@ -380,7 +382,9 @@ def list_shipments(
         .subquery()
     )
     conditions: list[Any] = []
-    if flt.licence:
+    if flt.licence_id is not None:
+        conditions.append(ShipmentRow.licence_id == flt.licence_id)
+    elif flt.licence:
         licence = find_licence_row(session, flt.licence)
         if flt.exporter_key is not None and licence.exporter_key != flt.exporter_key:
             raise NotFound(f"No licence {flt.licence!r} in the book.")
@@ -526,6 +530,11 @@ def remaining(session: Session, licence_ref: str, *, exporter_key: str | None = 
     licence = find_licence_row(session, licence_ref)
     if exporter_key is not None and licence.exporter_key != exporter_key:
         raise NotFound(f"No licence {licence_ref!r} in the book.")
+    return drawdown(session, licence)
+
+
+def drawdown(session: Session, licence: LicenceRow) -> list[dict[str, Any]]:
+    """What remains to ship of each item of a licence already loaded (with its items)."""
     shipped = dict(
         session.execute(
             select(ShipmentLineRow.item_id, func.sum(ShipmentLineRow.quantity))

@@ -79,9 +79,8 @@ def read_licence_review(session: Session, licence: LicenceRow) -> LicenceReview:
             select(ResolutionRow).where(ResolutionRow.licence_id == licence.id)
         ).scalars()
     }
-    parties = session.execute(
-        select(PartyRow).where(PartyRow.licence_id == licence.id).order_by(PartyRow.position, PartyRow.id)
-    ).scalars()
+    # The licence's parties, loaded with it by `find_licence_row` (or now, on first use).
+    parties = sorted(licence.parties, key=lambda p: (p.position, p.id))
     findings = list(
         session.execute(
             select(FindingRow)

@@ -14,7 +14,7 @@ from lantern.db.tables.licences import LicenceRow
 from lantern.errors import NotFound
 from lantern.licences.model import Agency, Licence, LicenceStatus
 from lantern.licences.service import LicenceFilter, find_licence_row, licence_from_row, search_licence_page
-from lantern.monitoring.service import ShipmentFilter, list_shipments, remaining
+from lantern.monitoring.service import ShipmentFilter, drawdown, list_shipments
 from lantern.review.model import Criterion
 from lantern.review.reading import hold_reasons
 from lantern.web.deps import CurrentAccount, SessionDep, SettingsDep
@@ -228,9 +228,10 @@ def licence(agency: Agency, number: str, session: SessionDep, account: CurrentAc
     read = licence_read(licence_from_row(row), account)
     read.hold_reasons = hold_reasons(session, row)
     read.review = review_section(session, row, account)
-    read.drawdown = [DrawdownRead.model_validate(line) for line in remaining(session, ref)]
+    # The licence is found (and scoped) once; what follows reads by its id.
+    read.drawdown = [DrawdownRead.model_validate(line) for line in drawdown(session, row)]
     shipped, read.shipments_total = list_shipments(
-        session, ShipmentFilter(licence=ref), limit=SHIPMENTS_SHOWN
+        session, ShipmentFilter(licence=ref, licence_id=row.id), limit=SHIPMENTS_SHOWN
     )
     read.shipments = [shipment_item(s, account) for s in shipped]
     return read
