@@ -7,10 +7,10 @@ same oversight token) one at a time, in this process, through the real applicati
 middleware, driven by Starlette's test client), against the load test's kept PostgreSQL book
 (`lantern_webload_<N>_s<seed>`, prepared by `python -m bench web_load --licences N --prepare-only`).
 
-For each kind of request it prints the median and p90 wall time and the median process CPU time of the
-application (the database's own work is in the wall time, not in the CPU time). `--profile KIND` writes a
-profile of that kind's requests, all threads (the handlers run in a thread pool), to
-bench/out/web-<kind>.prof (pstats format; needs yappi: `pip install -e '.[load]'`).
+For each kind of request it prints the median and p90 wall time, the median process CPU time of the
+application and the SQL statements it ran (the database's own work is in the wall time, not in the CPU
+time). `--profile KIND` writes a profile of that kind's requests, all threads (the handlers run in a thread
+pool), to bench/out/web-<kind>.prof (pstats format; needs yappi: `pip install -e '.[load]'`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     from fastapi.testclient import TestClient
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     from lantern.web.app import create_app
 
@@ -68,8 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# web_requests: {options.licences:,} licences on PostgreSQL, {options.requests} requests each")
     print(f"# {machine()}; {datetime.date.today()}; load average at start {os.getloadavg()[0]:.1f}")
     print()
-    print("| request | median wall | p90 wall | median CPU | CPU share of wall |")
-    print("|---|---|---|---|---|")
+    statements = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(Engine, "before_cursor_execute", counted)
+    print("| request | median wall | p90 wall | median CPU | CPU share of wall | SQL statements a request |")
+    print("|---|---|---|---|---|---|")
     for kind in KINDS:
         for _ in range(5):
             asks[kind]()  # warm: first queries of a kind plan and cache
@@ -81,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             yappi.clear_stats()
         walls: list[float] = []
         cpus: list[float] = []
+        statements = 0
         for _ in range(options.requests):
             wall, cpu = time.perf_counter(), time.process_time()
             if profiling:
@@ -95,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         wall_ms = statistics.median(walls) * 1000
         p90 = statistics.quantiles(walls, n=10)[-1] * 1000
         cpu_ms = statistics.median(cpus) * 1000
-        print(f"| {kind} | {wall_ms:.1f} ms | {p90:.1f} ms | {cpu_ms:.1f} ms | {cpu_ms / wall_ms:.0%} |")
+        print(
+            f"| {kind} | {wall_ms:.1f} ms | {p90:.1f} ms | {cpu_ms:.1f} ms | {cpu_ms / wall_ms:.0%} "
+            f"| {statements / options.requests:.1f} |"
+        )
     return 0
 
 
