@@ -351,7 +351,9 @@ def compress_serials(serials: Iterable[str]) -> list[str]:
     odd: dict[tuple[str, int], list[tuple[int, str]]] = {}
     others: list[str] = []
     last_head, last_width, numbers = "", 0, []
-    for serial in set(serials):
+    # Each serial once, in the order given: shipments list their serials in order, so a serial's neighbour
+    # usually shares its prefix (a set's order would break that up).
+    for serial in dict.fromkeys(serials):
         head = serial.rstrip(_ASCII_DIGITS)
         cut = len(head)
         width = len(serial) - cut
