@@ -940,14 +940,10 @@ def status_history(session: Session, licence_id: int) -> tuple[StatusChange, ...
 
 
 # Each item of a licence with the lines its accepted and held shipments drew on it (every shipment has at
-# least one line, each on an item of its licence): the balance in one query.
-_DRAWN = table(ShipmentLineRow).join(
-    table(ShipmentRow),
-    and_(
-        table(ShipmentRow).c.id == table(ShipmentLineRow).c.shipment_id,
-        table(ShipmentRow).c.status.in_([s.value for s in DRAWING_STATUSES]),
-    ),
-)
+# least one line, each on an item of its licence): the balance in one query. The joins are chained so that
+# each reads by index from the item outwards; a line whose shipment does not draw comes with no shipment and
+# is skipped. (A nested `item LEFT JOIN (line JOIN shipment)` made SQLite materialise every drawing shipment's
+# lines for each licence, so a bulk import of shipments grew with the square of the book.)
 _BALANCE = (
     select(
         ItemRow.id,
@@ -961,7 +957,17 @@ _BALANCE = (
         table(ShipmentLineRow).c.quantity,
         table(ShipmentLineRow).c.value,
     )
-    .select_from(table(ItemRow).outerjoin(_DRAWN, table(ShipmentLineRow).c.item_id == table(ItemRow).c.id))
+    .select_from(
+        table(ItemRow)
+        .outerjoin(table(ShipmentLineRow), table(ShipmentLineRow).c.item_id == table(ItemRow).c.id)
+        .outerjoin(
+            table(ShipmentRow),
+            and_(
+                table(ShipmentRow).c.id == table(ShipmentLineRow).c.shipment_id,
+                table(ShipmentRow).c.status.in_([s.value for s in DRAWING_STATUSES]),
+            ),
+        )
+    )
     .where(ItemRow.licence_id == bindparam("licence"))
 )
 

@@ -13,6 +13,7 @@ from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentRow
 from lantern.io import service as io_service
 from lantern.io.records import RecordKind
 from lantern.synth.generate import SynthOptions, generate
+from tests.conftest import DatabaseFactory
 from tests.integration.io.helpers import SETTINGS, run_import, snapshot
 from tests.unit.io import samples
 
@@ -248,3 +249,18 @@ def test_new_licences_are_written_without_a_query_per_licence(db: Database, tmp_
     many, created_many = _statements_to_import(db, tmp_path / "many.jsonl")
     assert (created_few, created_many) == (10, 200)
     assert many <= few + 10, (few, many)
+
+
+
+def test_a_licence_balance_reads_by_index(database_factory: DatabaseFactory) -> None:
+    """The balance query reads from the licence's items outwards by index on SQLite, never materialising
+    every drawing shipment's lines (which made a bulk import of shipments grow with the square of the book).
+    SQLite only: PostgreSQL plans the query by its statistics."""
+    from lantern.io.store import _BALANCE
+
+    db = database_factory.create("sqlite")
+    with db.session() as session:
+        sql = _BALANCE.params(licence=1).compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        details = [row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    assert details, "no plan"
+    assert not [d for d in details if d.startswith(("MATERIALIZE", "SCAN"))], details
