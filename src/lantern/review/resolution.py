@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from lantern.audit.service import record_change
@@ -19,6 +19,7 @@ from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
 from lantern.db.tables.shipments import ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
+from lantern.io.bulk import insert_rows, table
 from lantern.licences.service import party_rows
 from lantern.review.matching import Candidate, Verdict, choose, explanation_text, fingerprint
 from lantern.review.model import Decision
@@ -302,8 +303,11 @@ def resolve_parties(
         )
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
     now = datetime.now(UTC)
-    session.execute(
-        insert(ResolutionRow),
+    # COPY on PostgreSQL, one executemany on SQLite: a full review writes a million resolutions, and the
+    # ORM's bulk insert spent a quarter of the review's time building its statements.
+    insert_rows(
+        session,
+        table(ResolutionRow),
         [
             {
                 "party_id": party.party_id,
