@@ -371,15 +371,19 @@ def list_shipments(
     session: Session, flt: ShipmentFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[ShipmentSummary], int]:
     """Shipments newest first, with their total quantity and serial count, and how many match."""
-    quantities = (
-        select(ShipmentLineRow.shipment_id, func.sum(ShipmentLineRow.quantity).label("quantity"))
-        .group_by(ShipmentLineRow.shipment_id)
-        .subquery()
+    # Summed for each shipment shown, by index: grouped subqueries joined here made the database sum every
+    # shipment's lines and count every serial of the book for each page.
+    quantity = (
+        select(func.sum(ShipmentLineRow.quantity))
+        .where(ShipmentLineRow.shipment_id == ShipmentRow.id)
+        .correlate(ShipmentRow)
+        .scalar_subquery()
     )
-    serials = (
-        select(SerialRow.shipment_id, func.count().label("serials"))
-        .group_by(SerialRow.shipment_id)
-        .subquery()
+    serial_count = (
+        select(func.count(SerialRow.id))
+        .where(SerialRow.shipment_id == ShipmentRow.id)
+        .correlate(ShipmentRow)
+        .scalar_subquery()
     )
     conditions: list[Any] = []
     if flt.licence_id is not None:
@@ -413,14 +417,12 @@ def list_shipments(
             ShipmentRow.status_reason,
             ShipmentRow.consignee,
             ShipmentRow.aes_itn,
-            quantities.c.quantity,
+            quantity,
             ShipmentRow.value,
-            serials.c.serials,
+            serial_count,
             ShipmentRow.filed_by,
         )
         .join(LicenceRow, LicenceRow.id == ShipmentRow.licence_id)
-        .outerjoin(quantities, quantities.c.shipment_id == ShipmentRow.id)
-        .outerjoin(serials, serials.c.shipment_id == ShipmentRow.id)
         .where(*conditions)
         .order_by(ShipmentRow.shipment_date.desc(), ShipmentRow.id.desc())
         .limit(limit)
