@@ -251,7 +251,6 @@ def test_new_licences_are_written_without_a_query_per_licence(db: Database, tmp_
     assert many <= few + 10, (few, many)
 
 
-
 def test_a_licence_balance_reads_by_index(database_factory: DatabaseFactory) -> None:
     """The balance query reads from the licence's items outwards by index on SQLite, never materialising
     every drawing shipment's lines (which made a bulk import of shipments grow with the square of the book).
