@@ -246,16 +246,10 @@ def cached_registry(session: Session) -> Registry:
 
 
 def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, list[ShipmentFact]]:
-    """Shipments per licence as the criteria read them: when, how many items, what value, to whom, where."""
-    quantities = (
-        select(
-            ShipmentLineRow.shipment_id,
-            func.sum(ShipmentLineRow.quantity).label("quantity"),
-            func.sum(ShipmentLineRow.value).label("value"),
-        )
-        .group_by(ShipmentLineRow.shipment_id)
-        .subquery()
-    )
+    """Shipments per licence as the criteria read them: when, how many items, what value, to whom, where.
+
+    The lines are summed per shipment of these licences only (joined and grouped), not for the whole book:
+    a subquery summing every shipment's lines was built again for each batch of a review."""
     rows = session.execute(
         select(
             ShipmentRow.licence_id,
@@ -264,13 +258,14 @@ def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, li
             ShipmentRow.status,
             ShipmentRow.consignee,
             ShipmentRow.value,
-            quantities.c.quantity,
-            quantities.c.value,
+            func.sum(ShipmentLineRow.quantity),
+            func.sum(ShipmentLineRow.value),
             UnitRow.key,
         )
-        .outerjoin(quantities, quantities.c.shipment_id == ShipmentRow.id)
+        .outerjoin(ShipmentLineRow, ShipmentLineRow.shipment_id == ShipmentRow.id)
         .outerjoin(UnitRow, UnitRow.id == ShipmentRow.consignee_unit_id)
         .where(ShipmentRow.licence_id.in_(licence_ids))
+        .group_by(ShipmentRow.id, UnitRow.id)
         .order_by(ShipmentRow.shipment_date, ShipmentRow.id)
     )
     facts: dict[int, list[ShipmentFact]] = defaultdict(list)
