@@ -225,18 +225,38 @@ def registry_stamp(session: Session) -> tuple[Any, ...]:
 
 _REGISTRIES: dict[tuple[Any, ...], Registry] = {}
 
+#: Where the units' and parent links' part of the stamp lies (see stamp_columns): units' count, last id and
+#: last change, then the parent links' count and last id. The rest is the allegations'.
+_UNIT_PART = (0, 1, 2, 6, 7)
+
 
 def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> Registry:
     """The registry (units, hierarchy, allegations), loaded once per process for as long as its stamp is
     unchanged; its standing violations are those of the load (see cached_registry). Give the stamp when it
-    was read already (stamp_columns)."""
+    was read already (stamp_columns). When only allegations changed (a new allegation: the common re-vet),
+    the units and hierarchy are kept and only the allegations are read again."""
     bind = session.get_bind()
-    key = (str(bind.engine.url), id(bind.engine), *(registry_stamp(session) if stamp is None else stamp))
+    stamp = registry_stamp(session) if stamp is None else stamp
+    key = (str(bind.engine.url), id(bind.engine), *stamp)
     registry = _REGISTRIES.get(key)
     if registry is None:
+        previous = next(iter(_REGISTRIES.items()), None)
         _REGISTRIES.clear()
-        registry = _REGISTRIES[key] = load_registry(session)
+        if previous is not None and _same_units(previous[0], key):
+            registry = replace(
+                previous[1],
+                allegations_by_unit=load_allegations(session),
+                standing_violations=standing_violations(session),
+            )
+        else:
+            registry = load_registry(session)
+        _REGISTRIES[key] = registry
     return registry
+
+
+def _same_units(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Two registry keys (database, engine, stamp) of the same database with the same units and links."""
+    return old[:2] == new[:2] and all(old[2 + i] == new[2 + i] for i in _UNIT_PART)
 
 
 def cached_registry(session: Session) -> Registry:
@@ -572,7 +592,11 @@ def review_batch(
     *,
     cause: str,
     now: datetime | None = None,
+    with_evidence: bool = False,
 ) -> Outcome:
+    """Review a batch of licences and store what changed. A full review leaves the stored findings' evidence
+    unread until a finding changes (most do not); `with_evidence` reads it with the findings, for a re-vet
+    after a change, where most of the findings read do change and each would otherwise be read alone."""
     outcome = Outcome()
     now = now or datetime.now(UTC)
     facts, entry_ids = load_facts(session, licence_ids)
@@ -583,9 +607,9 @@ def review_batch(
         registry = replace(registry, list_entries=entries)
     stored: dict[int, dict[str, FindingRow]] = defaultdict(dict)
     # Evidence is read only for the few findings that changed (their previous content goes into the alert).
-    query = (
-        select(FindingRow).where(FindingRow.licence_id.in_(licence_ids)).options(defer(FindingRow.evidence))
-    )
+    query = select(FindingRow).where(FindingRow.licence_id.in_(licence_ids))
+    if not with_evidence:
+        query = query.options(defer(FindingRow.evidence))
     for finding_row in session.execute(query).scalars():
         stored[finding_row.licence_id][finding_row.fingerprint] = finding_row
     pending: list[tuple[FindingRow, int, str, str]] = []
@@ -784,7 +808,7 @@ def review_affected(
         ids.update(licences_for_units(session, closure))
     if not ids:
         return Outcome()
-    outcome = review_batch(session, context, sorted(ids), cause=cause)
+    outcome = review_batch(session, context, sorted(ids), cause=cause, with_evidence=True)
     if outcome.new or outcome.changed or outcome.resolved:
         record_change(
             session,

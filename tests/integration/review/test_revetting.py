@@ -134,3 +134,31 @@ def test_nothing_is_revetted_before_the_first_review(db: Database, tmp_path: Pat
     from lantern.review.triggers import Change
 
     assert revet(db, settings, Change(allegation_units={"test-gope"}), cause="x", actor="a").licences == 0
+
+
+def test_the_registry_keeps_its_units_when_only_allegations_change(db: Database, tmp_path: Path) -> None:
+    """A new allegation is the common change: the registry reads the allegations again and keeps the units
+    and hierarchy it had; a changed unit makes it read everything again."""
+    from lantern.db.tables.registry import UnitRow
+    from lantern.review.service import stamped_registry
+    from tests.factories import add_allegation
+
+    _book(db)
+    with db.session() as session:
+        first = stamped_registry(session)
+    assert "test-gope" not in first.allegations_by_unit
+    with db.transaction() as session:
+        gope = session.execute(select(UnitRow).where(UnitRow.key == "test-gope")).scalar_one()
+        add_allegation(session, "test-a1", units=[gope])
+    with db.session() as session:
+        second = stamped_registry(session)
+    assert second.units is first.units
+    assert second.children is first.children
+    assert [a.key for a in second.allegations_by_unit["test-gope"]] == ["test-a1"]
+    with db.transaction() as session:
+        add_unit(session, "test-new", "Unidad Nueva de Prueba", state="Sonora")
+    with db.session() as session:
+        third = stamped_registry(session)
+    assert third.units is not second.units
+    assert "test-new" in third.units
+    assert [a.key for a in third.allegations_by_unit["test-gope"]] == ["test-a1"]
