@@ -808,7 +808,10 @@ def review_affected(
         ids.update(licences_for_units(session, closure))
     if not ids:
         return Outcome()
-    outcome = review_batch(session, context, sorted(ids), cause=cause, with_evidence=True)
+    outcome = Outcome()
+    # In batches, as a full review does: a change to a force on most licences (SEDENA) stays within memory.
+    for batch in _chunks(sorted(ids), settings.batch_size):
+        outcome.add(review_batch(session, context, batch, cause=cause, with_evidence=True))
     if outcome.new or outcome.changed or outcome.resolved:
         record_change(
             session,
