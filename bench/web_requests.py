@@ -7,10 +7,11 @@ same oversight token) one at a time, in this process, through the real applicati
 middleware, driven by Starlette's test client), against the load test's kept PostgreSQL book
 (`lantern_webload_<N>_s<seed>`, prepared by `python -m bench web_load --licences N --prepare-only`).
 
-For each kind of request it prints the median and p90 wall time, the median process CPU time of the
-application and the SQL statements it ran (the database's own work is in the wall time, not in the CPU
-time). `--profile KIND` writes a profile of that kind's requests, all threads (the handlers run in a thread
-pool), to bench/out/web-<kind>.prof (pstats format; needs yappi: `pip install -e '.[load]'`).
+For each kind of request it prints the median and p90 wall time, the median CPU time of this process (the
+application and the test client driving it; the database's own work is in the wall time only) and the SQL
+statements it ran. `--profile KIND` writes a profile of that kind's requests, all threads (the handlers
+run in a thread pool), to bench/out/web-<kind>.prof (pstats format; needs yappi: `pip install -e
+'.[load]'`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--licences", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200, help="Requests of each kind.")
-    parser.add_argument("--profile", choices=KINDS, help="Write a cProfile of this kind's requests.")
+    parser.add_argument(
+        "--profile", choices=KINDS, help="Profile this kind's requests (yappi, every thread)."
+    )
     options = parser.parse_args(argv)
 
     from fastapi.testclient import TestClient
