@@ -606,7 +606,8 @@ def review_batch(
         entries.update(load_entries(session, entry_ids))
         registry = replace(registry, list_entries=entries)
     stored: dict[int, dict[str, FindingRow]] = defaultdict(dict)
-    # Evidence is read only for the few findings that changed (their previous content goes into the alert).
+    # In a full review, evidence is read only for the few findings that changed (their previous content goes
+    # into the alert); a re-vet reads it here with the findings (`with_evidence`).
     query = select(FindingRow).where(FindingRow.licence_id.in_(licence_ids))
     if not with_evidence:
         query = query.options(defer(FindingRow.evidence))
