@@ -193,21 +193,27 @@ def load_registry(session: Session) -> Registry:
     )
 
 
+def _changes(table: Any, *, updated: bool) -> list[Any]:
+    """A table's count, last id and (where it has one) last change, as scalar subqueries."""
+    columns = [select(func.count(table.id)).scalar_subquery(), select(func.max(table.id)).scalar_subquery()]
+    if updated:
+        columns.append(select(func.max(table.updated_at)).scalar_subquery())
+    return columns
+
+
+#: How many of the stamp's leading values describe the units and their parent links (the rest, allegations).
+_UNITS_PART = 5
+
+
 @lru_cache(maxsize=1)
 def stamp_columns() -> tuple[Any, ...]:
-    """The registry's change stamp as scalar subqueries, to read alone or alongside another query."""
-    columns: list[Any] = []
-    for table in (UnitRow, AllegationRow):
-        columns += [
-            select(func.count(table.id)).scalar_subquery(),
-            select(func.max(table.id)).scalar_subquery(),
-            select(func.max(table.updated_at)).scalar_subquery(),
-        ]
-    for link in (UnitParentRow, AllegationStatusRow, AllegationUnitRow):
-        columns += [
-            select(func.count(link.id)).scalar_subquery(),
-            select(func.max(link.id)).scalar_subquery(),
-        ]
+    """The registry's change stamp as scalar subqueries, to read alone or alongside another query: first the
+    units and their parent links (`_UNITS_PART` values), then the allegations, their statuses and units."""
+    columns = _changes(UnitRow, updated=True) + _changes(UnitParentRow, updated=False)
+    assert len(columns) == _UNITS_PART
+    columns += _changes(AllegationRow, updated=True)
+    for link in (AllegationStatusRow, AllegationUnitRow):
+        columns += _changes(link, updated=False)
     return tuple(columns)
 
 
@@ -224,10 +230,6 @@ def registry_stamp(session: Session) -> tuple[Any, ...]:
 
 
 _REGISTRIES: dict[tuple[Any, ...], Registry] = {}
-
-#: Where the units' and parent links' part of the stamp lies (see stamp_columns): units' count, last id and
-#: last change, then the parent links' count and last id. The rest is the allegations'.
-_UNIT_PART = (0, 1, 2, 6, 7)
 
 
 def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> Registry:
@@ -256,7 +258,7 @@ def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> 
 
 def _same_units(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
     """Two registry keys (database, engine, stamp) of the same database with the same units and links."""
-    return old[:2] == new[:2] and all(old[2 + i] == new[2 + i] for i in _UNIT_PART)
+    return old[: 2 + _UNITS_PART] == new[: 2 + _UNITS_PART]
 
 
 def cached_registry(session: Session) -> Registry:
