@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -35,7 +36,9 @@ from lantern.db.engine import Database
 from lantern.db.tables.review import AlertRow, FindingRow, ResolutionRow
 from lantern.io.service import import_files
 from lantern.review.runner import run_review
+from lantern.review.service import Outcome
 from lantern.review.triggers import change_from_import, revet
+from lantern.screening.service import load_screener
 from lantern.settings import Settings
 from lantern.synth.generate import SynthOptions, generate
 
@@ -140,30 +143,77 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=250_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="SQLite: keep a copy of the reviewed book (database and screening caches) for --reviewed",
+    )
+    parser.add_argument(
+        "--reviewed",
+        action="store_true",
+        help="SQLite: start from the copy --keep made; measure only the changes (allegations, list update)",
+    )
+    parser.add_argument(
+        "--changes",
+        choices=["all", "allegations", "list"],
+        default="all",
+        help="which changes to measure after the review (default: the allegations, then the list update)",
+    )
     args = parser.parse_args(argv)
 
     source = book(args.licences, args.units, args.entries, args.seed)
     tag = uuid.uuid4().hex[:8]
+    kept = OUT / f"review-kept-{args.licences}-{args.units}-{args.entries}-seed{args.seed}"
     settings = Settings(data_dir=OUT / f"review-data-{tag}", database_url=database_url(args.backend, tag))
+    if args.reviewed:
+        if args.backend != "sqlite" or not (kept / "book.db").exists():
+            parser.error(f"--reviewed needs a SQLite book kept by --keep in {kept}")
+        shutil.copytree(kept / "data", settings.data_dir)
+        shutil.copyfile(kept / "book.db", OUT / f"review-{tag}.db")
     database = Database.from_url(settings.resolved_database_url)
-    migrate.upgrade(database.engine)
-    files = sorted(p for p in source.glob("*.jsonl"))
-    started = time.perf_counter()
-    import_files(database, files, actor="bench", settings=settings.imports)
-    imported = time.perf_counter() - started
+    imported = full = screen_load = 0.0
+    phases: dict[str, float] = {}
+    job: object = "reused"
+    outcome = Outcome()
+    if not args.reviewed:
+        migrate.upgrade(database.engine)
+        files = sorted(p for p in source.glob("*.jsonl"))
+        started = time.perf_counter()
+        import_files(database, files, actor="bench", settings=settings.imports)
+        imported = time.perf_counter() - started
 
-    ticks: list[tuple[float, int]] = []
-    started = time.perf_counter()
-    job, outcome = run_review(
-        database,
-        settings,
-        as_of=AS_OF,
-        progress=lambda phase, done, total: (
-            ticks.append((time.perf_counter(), done)) if phase == "reviewing licences" else None
-        ),
-    )
-    full = time.perf_counter() - started
-    screen_load = ticks[0][0] - started if ticks else 0.0
+        # When each phase of the job first reported progress, and when the batches last did.
+        first: dict[str, float] = {}
+        last: dict[str, float] = {}
+
+        def tick(phase: str, done: int, total: int) -> None:
+            now = time.perf_counter()
+            first.setdefault(phase, now)
+            last[phase] = now
+
+        started = time.perf_counter()
+        job, outcome = run_review(database, settings, as_of=AS_OF, progress=tick)
+        ended = time.perf_counter()
+        full = ended - started
+        batches_from = first.get("reviewing licences", ended)
+        screen_load = batches_from - started
+        phases = {
+            "load_index_s": round(first.get("screening names", batches_from) - started, 1),
+            "screen_names_s": round(batches_from - first.get("screening names", batches_from), 1),
+            "batches_s": round(last.get("reviewing licences", ended) - batches_from, 1),
+            "party_index_and_end_s": round(ended - last.get("reviewing licences", ended), 1),
+        }
+        if args.keep and args.backend == "sqlite":
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir(parents=True)
+            database.dispose()
+            shutil.copyfile(OUT / f"review-{tag}.db", kept / "book.db")
+            shutil.copytree(settings.data_dir, kept / "data")
+    else:
+        # The changes below run in a process that has just reviewed the book; load what it would hold.
+        started = time.perf_counter()
+        load_screener(database, settings)
+        print(f"screening index loaded in {time.perf_counter() - started:.1f} s", flush=True)
     with database.session() as session:
         findings = session.execute(select(func.count(FindingRow.id))).scalar_one()
         resolved = session.execute(
@@ -187,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
         scratch / "sources.jsonl", [{"id": "bench-src", "title": "SYNTHETIC benchmark source"}]
     )
     allegation_results = {}
+    if args.changes == "list":
+        cases = {}
     for label, (unit_key, parties_on_unit) in cases.items():
         path = write_jsonl(
             scratch / f"allegations-{label}.jsonl", [allegation_record(f"bench-{label}", unit_key)]
@@ -208,43 +260,57 @@ def main(argv: list[str] | None = None) -> None:
             "alerts": len(one.alerts),
         }
 
-    # A list update of 1,000 entries: 990 companies and people that are not parties of the book (names made
-    # of invented syllables, so they cannot collide with the generator's small pool of company names) and 10
-    # written like sellers of the book, which re-vetting must find by screening backwards.
-    rng = random.Random(args.seed + 1000)
-    with (source / "licences.jsonl").open("rb") as stream:
-        sellers: list[str] = []
-        for line in stream:
-            for party in orjson.loads(line)["parties"]:
-                if party["role"] == "seller" and party["name"] not in sellers:
-                    sellers.append(party["name"])
-            if len(sellers) >= 10:
-                break
-    entries = [
-        {"list": "bench-update", "id": f"S{i:04d}", "name": name.upper(), "type": "company", "listed": "2015"}
-        for i, name in enumerate(sellers[:10])
-    ] + [
-        {
-            "list": "bench-update",
-            "id": f"N{i:04d}",
-            "name": invented_name(rng, person=i % 3 == 0),
-            "type": "person" if i % 3 == 0 else "company",
-            "listed": "2015",
-        }
-        for i in range(1000 - len(sellers[:10]))
-    ]
-    lists = write_jsonl(
-        scratch / "lists.jsonl", [{"id": "bench-update", "name": "SYNTHETIC update", "synthetic": True}]
-    )
-    update = write_jsonl(scratch / "list_entries.jsonl", entries)
-    started = time.perf_counter()
-    report = import_files(database, [lists, update], actor="bench", settings=settings.imports)
-    list_import = time.perf_counter() - started
-    started = time.perf_counter()
-    listed = revet(
-        database, settings, change_from_import(report), cause="bench list update", actor="bench", as_of=AS_OF
-    )
-    list_revet = time.perf_counter() - started
+    list_import = list_revet = 0.0
+    listed = Outcome()
+    if args.changes != "allegations":
+        # A list update of 1,000 entries: 990 companies and people that are not parties of the book (names
+        # made of invented syllables, so they cannot collide with the generator's small pool of company
+        # names) and 10 written like sellers of the book, which re-vetting must find by screening backwards.
+        rng = random.Random(args.seed + 1000)
+        with (source / "licences.jsonl").open("rb") as stream:
+            sellers: list[str] = []
+            for line in stream:
+                for party in orjson.loads(line)["parties"]:
+                    if party["role"] == "seller" and party["name"] not in sellers:
+                        sellers.append(party["name"])
+                if len(sellers) >= 10:
+                    break
+        entries = [
+            {
+                "list": "bench-update",
+                "id": f"S{i:04d}",
+                "name": name.upper(),
+                "type": "company",
+                "listed": "2015",
+            }
+            for i, name in enumerate(sellers[:10])
+        ] + [
+            {
+                "list": "bench-update",
+                "id": f"N{i:04d}",
+                "name": invented_name(rng, person=i % 3 == 0),
+                "type": "person" if i % 3 == 0 else "company",
+                "listed": "2015",
+            }
+            for i in range(1000 - len(sellers[:10]))
+        ]
+        lists = write_jsonl(
+            scratch / "lists.jsonl", [{"id": "bench-update", "name": "SYNTHETIC update", "synthetic": True}]
+        )
+        update = write_jsonl(scratch / "list_entries.jsonl", entries)
+        started = time.perf_counter()
+        report = import_files(database, [lists, update], actor="bench", settings=settings.imports)
+        list_import = time.perf_counter() - started
+        started = time.perf_counter()
+        listed = revet(
+            database,
+            settings,
+            change_from_import(report),
+            cause="bench list update",
+            actor="bench",
+            as_of=AS_OF,
+        )
+        list_revet = time.perf_counter() - started
     with database.session() as session:
         alerts = session.execute(select(func.count(AlertRow.id))).scalar_one()
 
@@ -256,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         "import_s": round(imported, 1),
         "full_review_s": round(full, 1),
         "screening_s": round(screen_load, 1),
+        "phases": phases,
         "findings": findings,
         "resolved_parties": resolved,
         "new_findings": outcome.new,
