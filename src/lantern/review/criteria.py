@@ -152,20 +152,28 @@ def _counting(
 
 
 def implications(
-    unit_key: str, registry: Registry, policy: ReviewPolicy, days: Sequence[date], as_of: date
+    unit_key: str,
+    registry: Registry,
+    policy: ReviewPolicy,
+    days: Sequence[date],
+    as_of: date,
+    *,
+    contains: bool = True,
 ) -> list[Implication]:
     """Implicated units the party's unit is, contains or belongs to, on any of `days`.
 
     "Contains": an implicated sub-unit that sat under the party's unit both on one of the licence's days and
     on the day of the incident (so the abuse happened inside the structure the licence arms).
     "Belongs to": an implicated force the party's unit sat under on one of the licence's days.
+    With `contains=False` the sub-units are not looked at (a reseller's, whose allegations do not follow).
     """
     found: list[Implication] = []
     own = _counting(unit_key, registry, policy, as_of)
     if own:
         found.append(Implication(unit_key, "is", (unit_key,), tuple(own)))
     below: dict[str, None] = {}
-    for day in days:
+    # Walking down is skipped for a unit that never had a unit with an allegation below it (most units).
+    for day in days if contains and unit_key in registry.above_allegations() else ():
         for child in descendants(unit_key, registry.children, day):
             below.setdefault(child, None)
     for child in below:
@@ -298,11 +306,10 @@ def implicated_end_user_findings(
         res = facts.resolutions.get(index)
         if res is None or res.unit_key is None:
             continue
-        for imp in implications(res.unit_key, registry, policy, days, as_of):
-            if imp.relation == "contains" and res.unit_key in policy.reseller_unit_keys:
-                # SEDENA/DCAM import to resell to police: the goods do not go to the battalions SEDENA
-                # contains, so its sub-units' allegations do not follow the licence (criterion 2 does).
-                continue
+        # SEDENA/DCAM import to resell to police: the goods do not go to the battalions SEDENA contains, so
+        # its sub-units' allegations do not follow the licence (criterion 2 does).
+        reseller = res.unit_key in policy.reseller_unit_keys
+        for imp in implications(res.unit_key, registry, policy, days, as_of, contains=not reseller):
             implicated_on = imp.implicated_on
             if licence.status in PENDING_STATUSES or approved is None:
                 code = "implicated_pending"

@@ -15,7 +15,7 @@ import orjson
 from lantern.allegations.model import Allegation, AllegationStatus, ViolationType
 from lantern.core.provenance import Confidence
 from lantern.licences.model import Licence
-from lantern.units.hierarchy import children_index
+from lantern.units.hierarchy import ancestors, children_index
 from lantern.units.model import ParentLink, Unit
 from lantern.watchlists.model import ListEntry
 
@@ -176,6 +176,19 @@ class Registry:
     list_entries: Mapping[str, ListEntry] = field(default_factory=dict)
     standing_violations: Sequence[StandingViolation] = ()
     children: Mapping[str, Sequence[tuple[str, ParentLink]]] = field(default_factory=dict)
+    # Worked out from the fields above on first use; `dataclasses.replace` starts a new registry without it.
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def above_allegations(self) -> frozenset[str]:
+        """Units with an allegation, and every unit that ever sat above one of them. A unit outside this set
+        contains no unit with an allegation on any day, so a review need not walk down its hierarchy."""
+        found = self._derived.get("above_allegations")
+        if found is None:
+            keys = {key for key, allegations in self.allegations_by_unit.items() if allegations}
+            for key in list(keys):
+                keys.update(ancestors(key, self.parent_links, None))
+            found = self._derived["above_allegations"] = frozenset(keys)
+        return found
 
     @classmethod
     def build(

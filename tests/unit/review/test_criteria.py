@@ -25,7 +25,7 @@ from lantern.licences.model import (
     PartyRole,
     StatusChange,
 )
-from lantern.review.criteria import counted_since, review_licence
+from lantern.review.criteria import counted_since, implications, review_licence
 from lantern.review.model import (
     Criterion,
     Decision,
@@ -569,3 +569,29 @@ def test_findings_have_stable_fingerprints_and_sensitive_content_hashes() -> Non
     )
     assert {f.fingerprint for f in more} == {f.fingerprint for f in first}
     assert {f.content_hash for f in more} != {f.content_hash for f in first}
+
+
+def test_the_units_above_an_allegation_are_every_unit_that_ever_sat_over_it() -> None:
+    links = dict(LINKS, **{"mx-tam-ssp": [link("mx-gob-tam", "2010", "2015")]})
+    reg = Registry.build(UNITS, links, {"mx-tam-gopes": [CAMARGO]})
+    # GOPES's parent from 2016, and that parent's parent of 2010-2015 (another time, but the same walk up).
+    assert reg.above_allegations() == {"mx-tam-gopes", "mx-tam-ssp", "mx-gob-tam"}
+    # A registry with other allegations is worked out again, not taken from the one it was made from.
+    assert replace(reg, allegations_by_unit={}).above_allegations() == frozenset()
+
+
+def test_contains_is_found_for_a_parent_of_another_time_only_on_the_days_it_held_the_unit() -> None:
+    # GOPES sat under the SSP from 2016: a licence reviewed on days before that finds nothing it contains;
+    # one whose days include a day after finds GOPES.
+    reg = registry(CAMARGO)
+    assert "mx-tam-ssp" in reg.above_allegations()
+    before = implications("mx-tam-ssp", reg, POLICY, [date(2015, 6, 1)], AS_OF)
+    after = implications("mx-tam-ssp", reg, POLICY, [date(2015, 6, 1), date(2021, 6, 1)], AS_OF)
+    assert [(i.relation, i.unit_key) for i in before] == []
+    assert [(i.relation, i.unit_key, i.path) for i in after] == [
+        ("contains", "mx-tam-gopes", ("mx-tam-ssp", "mx-tam-gopes"))
+    ]
+    # Without sub-units (a reseller's), nothing below is looked at; what it is or belongs to still is.
+    assert implications("mx-tam-ssp", reg, POLICY, [date(2021, 6, 1)], AS_OF, contains=False) == []
+    gopes = implications("mx-tam-gopes", reg, POLICY, [date(2021, 6, 1)], AS_OF, contains=False)
+    assert [(i.relation, i.unit_key) for i in gopes] == [("is", "mx-tam-gopes")]
