@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,9 @@ WRITE_INTENT = "lantern_write_intent"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
+    # JSON columns are read with orjson (a review reads a million resolutions' candidates); values are still
+    # written by the standard library, whose output every reader accepts.
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

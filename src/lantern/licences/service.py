@@ -368,7 +368,8 @@ class PartyFields:
     party: Party
 
 
-def item_from_row(row: ItemRow) -> Item:
+def item_from_row(row: Any) -> Item:
+    """An item from its row, or from a result row with the same columns."""
     return Item(
         line=row.line,
         description=row.description,
@@ -417,8 +418,23 @@ def load_licences(
         parties[fields.licence_id].append((fields.party_id, fields.party))
     items: dict[int, list[Item]] = defaultdict(list)
     for row in session.execute(
-        select(ItemRow).where(ItemRow.licence_id.in_(ids)).order_by(ItemRow.licence_id, ItemRow.line)
-    ).scalars():
+        select(
+            ItemRow.licence_id,
+            ItemRow.line,
+            ItemRow.description,
+            ItemRow.quantity,
+            ItemRow.usml_category,
+            ItemRow.eccn,
+            ItemRow.fire_mode,
+            ItemRow.manufacturer,
+            ItemRow.model,
+            ItemRow.calibre,
+            ItemRow.unit_value,
+            ItemRow.total_value,
+        )
+        .where(ItemRow.licence_id.in_(ids))
+        .order_by(ItemRow.licence_id, ItemRow.line)
+    ):
         items[row.licence_id].append(item_from_row(row))
     exclusions: dict[int, list[Exclusion]] = defaultdict(list)
     for licence_id, kind, excluded, text_ in session.execute(

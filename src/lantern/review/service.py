@@ -15,8 +15,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lantern.allegations.model import Allegation
 from lantern.allegations.service import allegation_from_row
@@ -45,6 +46,7 @@ from lantern.db.tables.review import (
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
+from lantern.io.bulk import allocate_ids, insert_rows, table
 from lantern.licences.model import (
     LicenceStatus,
 )
@@ -470,14 +472,14 @@ def apply_findings(
     unit_names: dict[str, str],
     now: datetime,
     existing: dict[str, FindingRow] | None = None,
-    pending: list[tuple[FindingRow, int, str, str]] | None = None,
+    pending: list[PendingAlert] | None = None,
 ) -> Outcome:
     """Store this licence's findings: insert new ones, update changed ones, resolve vanished ones, and raise
     an alert for each of those three.
 
     `existing` (the licence's stored findings by fingerprint) saves a query when the caller loaded them for
-    a whole batch; with `pending`, the alerts are left there for the caller to raise in one flush
-    (`raise_alerts`).
+    a whole batch; with `pending`, the new findings and the alerts are left there for the caller to store in
+    a few statements (`raise_alerts`).
     """
     outcome = Outcome(licences=1)
     own = pending is None
@@ -497,18 +499,18 @@ def apply_findings(
         seen.add(finding.fingerprint)
         row = existing.get(finding.fingerprint)
         if row is None:
-            row = FindingRow(
-                licence_id=licence.id,
-                fingerprint=finding.fingerprint,
-                status=FindingStatus.OPEN.value,
-                first_seen_at=now,
-                last_changed_at=now,
+            values = {
+                "licence_id": licence.id,
+                "fingerprint": finding.fingerprint,
+                "status": FindingStatus.OPEN.value,
+                "first_seen_at": now,
+                "last_changed_at": now,
+                "resolved_at": None,
                 **_finding_values(finding, as_of),
-            )
-            session.add(row)
+            }
             outcome.new += 1
             line = alert_text.what_changed("new", finding, None, unit_names, year)
-            pending.append((row, licence.id, "new", line))
+            pending.append((values, licence.id, "new", line))
         elif row.resolved_at is not None:
             for name, value in _finding_values(finding, as_of).items():
                 setattr(row, name, value)
@@ -541,28 +543,48 @@ def apply_findings(
     return outcome
 
 
+#: A finding to alert on: its row (stored, or the values of a new one), its licence, the kind and the line.
+PendingAlert = tuple[FindingRow | dict[str, Any], int, str, str]
+
+
 def raise_alerts(
-    session: Session, pending: Sequence[tuple[FindingRow, int, str, str]], *, cause: str, now: datetime
+    session: Session, pending: Sequence[PendingAlert], *, cause: str, now: datetime
 ) -> list[int]:
-    """Store the alerts for findings that are new, changed or resolved: one flush for the findings, one for
-    the alerts."""
+    """Store the alerts for findings that are new, changed or resolved, in order: the changed findings by a
+    flush, the new ones by one multi-row insert, then the alerts by another. A full review stores hundreds
+    of thousands of each, and ORM objects for them cost a sixth of its time."""
     if not pending:
         return []
     session.flush()
-    raised = [
-        AlertRow(
-            finding_id=row.id,
-            licence_id=licence_id,
-            kind=kind,
-            what_changed=line,
-            cause=cause,
-            created_at=now,
-        )
-        for row, licence_id, kind, line in pending
-    ]
-    session.add_all(raised)
-    session.flush()
-    return [a.id for a in raised]
+    new = [row for row, *_ in pending if isinstance(row, dict)]
+    ids = iter(_insert_returning_ids(session, table(FindingRow), new) if new else ())
+    finding_ids = [next(ids) if isinstance(row, dict) else row.id for row, *_ in pending]
+    return _insert_returning_ids(
+        session,
+        table(AlertRow),
+        [
+            {
+                "finding_id": finding_id,
+                "licence_id": licence_id,
+                "kind": kind,
+                "what_changed": line,
+                "cause": cause,
+                "created_at": now,
+                "acknowledged_at": None,
+                "acknowledged_by": None,
+                "decision_id": None,
+            }
+            for finding_id, (_, licence_id, kind, line) in zip(finding_ids, pending, strict=True)
+        ],
+    )
+
+
+def _insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows with ids reserved for them (`allocate_ids`), by COPY or one executemany (`insert_rows`),
+    and return the ids in the rows' order."""
+    ids = allocate_ids(session, target, len(rows))
+    insert_rows(session, target, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 @dataclass
@@ -594,11 +616,8 @@ def review_batch(
     *,
     cause: str,
     now: datetime | None = None,
-    with_evidence: bool = False,
 ) -> Outcome:
-    """Review a batch of licences and store what changed. A full review leaves the stored findings' evidence
-    unread until a finding changes (most do not); `with_evidence` reads it with the findings, for a re-vet
-    after a change, where most of the findings read do change and each would otherwise be read alone."""
+    """Review a batch of licences and store what changed."""
     outcome = Outcome()
     now = now or datetime.now(UTC)
     facts, entry_ids = load_facts(session, licence_ids)
@@ -608,16 +627,17 @@ def review_batch(
         entries.update(load_entries(session, entry_ids))
         registry = replace(registry, list_entries=entries)
     stored: dict[int, dict[str, FindingRow]] = defaultdict(dict)
-    # In a full review, evidence is read only for the few findings that changed (their previous content goes
-    # into the alert); a re-vet reads it here with the findings (`with_evidence`).
     query = select(FindingRow).where(FindingRow.licence_id.in_(licence_ids))
-    if not with_evidence:
-        query = query.options(defer(FindingRow.evidence))
+    query = query.options(defer(FindingRow.evidence))  # read for the few that change: see below
     for finding_row in session.execute(query).scalars():
         stored[finding_row.licence_id][finding_row.fingerprint] = finding_row
-    pending: list[tuple[FindingRow, int, str, str]] = []
-    for row, licence_facts in facts:
-        findings = review_licence(licence_facts, registry, context.policy, context.rules, context.as_of)
+    reviewed = [
+        (row, review_licence(licence_facts, registry, context.policy, context.rules, context.as_of))
+        for row, licence_facts in facts
+    ]
+    _read_previous_evidence(session, stored, reviewed)
+    pending: list[PendingAlert] = []
+    for row, findings in reviewed:
         outcome.add(
             apply_findings(
                 session,
@@ -633,6 +653,36 @@ def review_batch(
         )
     outcome.alerts.extend(raise_alerts(session, pending, cause=cause, now=now))
     return outcome
+
+
+def _read_previous_evidence(
+    session: Session,
+    stored: dict[int, dict[str, FindingRow]],
+    reviewed: Sequence[tuple[LicenceRef, Sequence[Finding]]],
+) -> None:
+    """Read, in one query, the evidence of the stored findings whose previous content an alert will quote:
+    those that changed and those no longer found. The findings are read without it, since most do not
+    change, and reading it one finding at a time (on first access) would cost a query each."""
+    wanted: dict[int, FindingRow] = {}
+    for ref, findings in reviewed:
+        existing = stored.get(ref.id)
+        if not existing:
+            continue
+        seen = set()
+        for finding in findings:
+            seen.add(finding.fingerprint)
+            row = existing.get(finding.fingerprint)
+            if row is not None and row.resolved_at is None and row.content_hash != finding.content_hash:
+                wanted[row.id] = row
+        for fingerprint, row in existing.items():
+            if fingerprint not in seen and row.resolved_at is None:
+                wanted[row.id] = row
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 900):
+        for finding_id, evidence in session.execute(
+            select(FindingRow.id, FindingRow.evidence).where(FindingRow.id.in_(ids[start : start + 900]))
+        ):
+            set_committed_value(wanted[finding_id], "evidence", evidence)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -814,7 +864,7 @@ def review_affected(
     outcome = Outcome()
     # In batches, as a full review does: a change to a force on most licences (SEDENA) stays within memory.
     for batch in _chunks(sorted(ids), settings.batch_size):
-        outcome.add(review_batch(session, context, batch, cause=cause, with_evidence=True))
+        outcome.add(review_batch(session, context, batch, cause=cause))
     if outcome.new or outcome.changed or outcome.resolved:
         record_change(
             session,

@@ -130,15 +130,19 @@ def entity_names(session: Session, units: Iterable[str], entries: Iterable[str])
             found = names.setdefault(f"unit:{key}", [name])
             if alias and alias not in found:
                 found.append(alias)
+    by_list: dict[str, list[str]] = {}
     for ref in entries:
         list_key, _, entry_key = ref.partition("/")
-        row = session.execute(
-            select(ListEntryRow.name, ListEntryRow.aliases)
-            .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
-            .where(WatchListRow.key == list_key, ListEntryRow.key == entry_key)
-        ).one_or_none()
-        if row is not None:
-            names[f"entry:{ref}"] = [row[0], *(str(a) for a in row[1] or [])]
+        by_list.setdefault(list_key, []).append(entry_key)
+    for list_key, entry_keys in sorted(by_list.items()):
+        for start in range(0, len(entry_keys), 900):
+            rows = session.execute(
+                select(ListEntryRow.key, ListEntryRow.name, ListEntryRow.aliases)
+                .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+                .where(WatchListRow.key == list_key, ListEntryRow.key.in_(entry_keys[start : start + 900]))
+            )
+            for entry_key, name, aliases in rows:
+                names[f"entry:{list_key}/{entry_key}"] = [name, *(str(a) for a in aliases or [])]
     return names
 
 
@@ -150,7 +154,7 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
     """An index of the distinct party names in the book, for screening backwards. Cached on disk and updated
     with only the names that are new since it was written."""
     with database.session() as session:
-        names = sorted(set(session.execute(select(PartyRow.name)).scalars()))
+        names = sorted(session.execute(select(PartyRow.name).distinct()).scalars())
     by_id = {_name_id(name): name for name in names}
     entities = [
         ScreeningEntity(id=entity_id, names=(name,), kind="company") for entity_id, name in by_id.items()

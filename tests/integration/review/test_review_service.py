@@ -273,3 +273,62 @@ def test_dispositions_and_decisions_are_checked_and_audited(db: Database) -> Non
 
         assert get_licence(session, "CLEAN").status is not None
         assert get_licence(session, "CLEAN").status.value == "suspended"  # type: ignore[union-attr]
+
+
+def test_findings_that_vanish_are_alerted_with_their_evidence_read_in_one_query(db: Database) -> None:
+    """The alert for a finding no longer found quotes its previous content, evidence included. Findings are
+    read without their evidence (most do not change); the few that change have it read for the whole batch
+    at once, not one query per finding."""
+    from sqlalchemy import event
+
+    from lantern.db.tables.registry import AllegationRow, UnitRow
+
+    book(db)
+    with db.transaction() as session:
+        for number in range(10):
+            add_licence(session, f"MORE-{number}", issue_date=date(2020, 2, 1), end_user="SSP Tamaulipas")
+    run(db)
+
+    def affected(cause: str) -> service.Outcome:
+        with db.transaction() as session:
+            return service.review_affected(
+                session,
+                ReviewSettings(),
+                unit_keys=["mx-tam-gopes"],
+                cause=cause,
+                as_of=AS_OF,
+                actor="analyst",
+            )
+
+    with db.transaction() as session:
+        gopes = session.execute(select(UnitRow).where(UnitRow.key == "mx-tam-gopes")).scalar_one()
+        add_allegation(session, "camargo-2021", [gopes], start="2021-01-22", credible_on=date(2021, 2, 2))
+    assert affected("allegation added").new == 12
+    with db.transaction() as session:
+        allegation = session.execute(select(AllegationRow)).scalar_one()
+        allegation.confidence = "low"  # below the default minimum: the allegation no longer counts
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        outcome = affected("confidence lowered")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert outcome.resolved == 12
+    evidence_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "evidence" in s]
+    assert len(evidence_reads) == 1, evidence_reads
+    with db.session() as session:
+        lines = session.execute(
+            select(AlertRow.what_changed).where(AlertRow.cause == "confidence lowered")
+        ).scalars()
+        resolved = list(lines)
+    assert len(resolved) == 12
+    # The line is built from the previous evidence: the implicated unit and the allegation's date and source.
+    assert all(
+        line.startswith("Resolved: no longer found — Grupo de Operaciones Especiales")
+        and "implicated on 2021-02-02 (source src-camargo-2021)" in line
+        for line in resolved
+    )
