@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from lantern.db.engine import read_columns
 from lantern.db.tables.licences import ExclusionRow, ItemRow, LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import UnitRow
 from lantern.db.tables.review import FindingRow
@@ -324,7 +325,8 @@ def summarise_book(session: Session) -> BookSummary:
 def party_rows(session: Session, licence_ids: Sequence[int]) -> list[PartyFields]:
     """The parties of these licences in order, with the unit or list entry the data resolves each to."""
     unit = UnitRow.__table__.alias("party_unit")
-    rows = session.execute(
+    rows = read_columns(
+        session,
         select(
             PartyRow.id,
             PartyRow.licence_id,
@@ -340,7 +342,7 @@ def party_rows(session: Session, licence_ids: Sequence[int]) -> list[PartyFields
         .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
         .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
         .where(PartyRow.licence_id.in_(list(licence_ids)))
-        .order_by(PartyRow.licence_id, PartyRow.position)
+        .order_by(PartyRow.licence_id, PartyRow.position),
     )
     return [
         PartyFields(
@@ -395,7 +397,8 @@ def load_licences(
     """Licences as domain objects, with their party row ids in order and their consignee statement, read
     with one query per table (no ORM objects: a full review reads a million parties)."""
     ids = list(licence_ids)
-    head = session.execute(
+    head = read_columns(
+        session,
         select(
             LicenceRow.id,
             LicenceRow.agency,
@@ -411,13 +414,14 @@ def load_licences(
             LicenceRow.consignee_statement,
             LicenceRow.synthetic,
             LicenceRow.notes,
-        ).where(LicenceRow.id.in_(ids))
+        ).where(LicenceRow.id.in_(ids)),
     ).all()
     parties: dict[int, list[tuple[int, Party]]] = defaultdict(list)
     for fields in party_rows(session, ids):
         parties[fields.licence_id].append((fields.party_id, fields.party))
     items: dict[int, list[Item]] = defaultdict(list)
-    for row in session.execute(
+    for row in read_columns(
+        session,
         select(
             ItemRow.licence_id,
             ItemRow.line,
@@ -433,18 +437,20 @@ def load_licences(
             ItemRow.total_value,
         )
         .where(ItemRow.licence_id.in_(ids))
-        .order_by(ItemRow.licence_id, ItemRow.line)
+        .order_by(ItemRow.licence_id, ItemRow.line),
     ):
         items[row.licence_id].append(item_from_row(row))
     exclusions: dict[int, list[Exclusion]] = defaultdict(list)
-    for licence_id, kind, excluded, text_ in session.execute(
+    for licence_id, kind, excluded, text_ in read_columns(
+        session,
         select(ExclusionRow.licence_id, ExclusionRow.kind, ExclusionRow.value, ExclusionRow.text)
         .where(ExclusionRow.licence_id.in_(ids))
-        .order_by(ExclusionRow.licence_id, ExclusionRow.position)
+        .order_by(ExclusionRow.licence_id, ExclusionRow.position),
     ):
         exclusions[licence_id].append(Exclusion(ExclusionKind(kind), excluded, text_))
     statuses: dict[int, list[StatusChange]] = defaultdict(list)
-    for licence_id, status, changed_at, actor, reason in session.execute(
+    for licence_id, status, changed_at, actor, reason in read_columns(
+        session,
         select(
             LicenceStatusRow.licence_id,
             LicenceStatusRow.status,
@@ -453,7 +459,7 @@ def load_licences(
             LicenceStatusRow.reason,
         )
         .where(LicenceStatusRow.licence_id.in_(ids))
-        .order_by(LicenceStatusRow.licence_id, LicenceStatusRow.position)
+        .order_by(LicenceStatusRow.licence_id, LicenceStatusRow.position),
     ):
         statuses[licence_id].append(StatusChange(LicenceStatus(status), _utc(changed_at), actor, reason))
     out = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -22,7 +22,7 @@ from lantern.errors import LanternError, NotFound
 from lantern.io.bulk import insert_rows, table
 from lantern.licences.service import party_rows
 from lantern.review.matching import Candidate, Verdict, choose, explanation_text, fingerprint
-from lantern.review.model import Decision
+from lantern.review.model import Decision, Resolution
 
 
 class NameScreener(Protocol):
@@ -229,6 +229,10 @@ class ResolveStats:
     parties: int = 0
     screened_names: int = 0
     withdrawn: int = 0
+    # What was stored, by party row id, as the review reads it back (`service.load_facts`), and the list
+    # entries it points at; only when every party of the licences was resolved (no `only_names`).
+    resolutions: dict[int, Resolution] | None = None
+    entry_ids: set[int] = field(default_factory=set)
 
 
 def resolve_parties(
@@ -302,6 +306,14 @@ def resolve_parties(
             ],
         )
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
+    if only_names is None:
+        stats.resolutions = {
+            party_id: replace(
+                res, score=float(res.score), candidates=tuple((c[0], c[1]) for c in res.candidates)
+            )
+            for party_id, (_, res) in chosen.items()
+        }
+        stats.entry_ids = {entries[e] for _, res in chosen.values() if (e := res.entity_id) in entries}
     now = datetime.now(UTC)
     # COPY on PostgreSQL, one executemany on SQLite: a full review writes a million resolutions, and the
     # ORM's bulk insert spent a quarter of the review's time building its statements.

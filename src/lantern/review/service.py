@@ -23,7 +23,7 @@ from lantern.allegations.model import Allegation
 from lantern.allegations.service import allegation_from_row
 from lantern.audit.service import record_change
 from lantern.core.dates import parse_partial
-from lantern.db.engine import Database
+from lantern.db.engine import Database, read_columns
 from lantern.db.tables.cases import ViolationCaseRow
 from lantern.db.tables.licences import LicenceRow, LicenceStatusRow, PartyRow
 from lantern.db.tables.registry import (
@@ -274,7 +274,8 @@ def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, li
 
     The lines are summed per shipment of these licences only (joined and grouped), not for the whole book:
     a subquery summing every shipment's lines was built again for each batch of a review."""
-    rows = session.execute(
+    rows = read_columns(
+        session,
         select(
             ShipmentRow.licence_id,
             ShipmentRow.key,
@@ -290,7 +291,7 @@ def shipment_facts(session: Session, licence_ids: Sequence[int]) -> dict[int, li
         .outerjoin(UnitRow, UnitRow.id == ShipmentRow.consignee_unit_id)
         .where(ShipmentRow.licence_id.in_(licence_ids))
         .group_by(ShipmentRow.id, UnitRow.id)
-        .order_by(ShipmentRow.shipment_date, ShipmentRow.id)
+        .order_by(ShipmentRow.shipment_date, ShipmentRow.id),
     )
     facts: dict[int, list[ShipmentFact]] = defaultdict(list)
     for licence_id, key, day, status, consignee, value, quantity, line_value, unit_key in rows:
@@ -356,25 +357,36 @@ class LicenceRef:
 
 
 def load_facts(
-    session: Session, licence_ids: Sequence[int]
+    session: Session,
+    licence_ids: Sequence[int],
+    *,
+    resolved: dict[int, Resolution] | None = None,
+    resolved_entries: set[int] | None = None,
 ) -> tuple[list[tuple[LicenceRef, LicenceFacts]], set[int]]:
-    """Facts for each licence, and the list entries their resolutions point at."""
+    """Facts for each licence, and the list entries their resolutions point at. The resolutions are read
+    from the store unless given (`resolved`: every party of these licences, just stored)."""
     licences = load_licences(session, licence_ids)
-    resolutions: dict[int, Resolution] = {}
-    entry_ids: set[int] = set()
-    for party_id, entity_id, decision, score, matched, why, source, candidates, entry_id in session.execute(
-        select(
-            ResolutionRow.party_id,
-            ResolutionRow.entity_id,
-            ResolutionRow.decision,
-            ResolutionRow.score,
-            ResolutionRow.matched_name,
-            ResolutionRow.why,
-            ResolutionRow.source,
-            ResolutionRow.candidates,
-            ResolutionRow.list_entry_id,
-        ).where(ResolutionRow.licence_id.in_(licence_ids))
-    ):
+    resolutions: dict[int, Resolution] = resolved if resolved is not None else {}
+    entry_ids: set[int] = set(resolved_entries or ())
+    rows = (
+        ()
+        if resolved is not None
+        else read_columns(
+            session,
+            select(
+                ResolutionRow.party_id,
+                ResolutionRow.entity_id,
+                ResolutionRow.decision,
+                ResolutionRow.score,
+                ResolutionRow.matched_name,
+                ResolutionRow.why,
+                ResolutionRow.source,
+                ResolutionRow.candidates,
+                ResolutionRow.list_entry_id,
+            ).where(ResolutionRow.licence_id.in_(licence_ids)),
+        )
+    )
+    for party_id, entity_id, decision, score, matched, why, source, candidates, entry_id in rows:
         resolutions[party_id] = Resolution(
             entity_id=entity_id,
             decision=Decision(decision),
@@ -616,11 +628,14 @@ def review_batch(
     *,
     cause: str,
     now: datetime | None = None,
+    resolved: dict[int, Resolution] | None = None,
+    resolved_entries: set[int] | None = None,
 ) -> Outcome:
-    """Review a batch of licences and store what changed."""
+    """Review a batch of licences and store what changed. `resolved` (with the list entries it points at)
+    are the batch's resolutions as this transaction just stored them, which are then not read back."""
     outcome = Outcome()
     now = now or datetime.now(UTC)
-    facts, entry_ids = load_facts(session, licence_ids)
+    facts, entry_ids = load_facts(session, licence_ids, resolved=resolved, resolved_entries=resolved_entries)
     registry = context.registry
     if entry_ids:
         entries = dict(registry.list_entries)
@@ -762,9 +777,10 @@ def run_job(
     try:
         for batch in _chunks(ids, settings.batch_size):
             with db.transaction() as session:
+                resolved = None
                 if resolving:
                     assert screener is not None
-                    resolve_parties(
+                    resolved = resolve_parties(
                         session,
                         screener,
                         batch,
@@ -773,7 +789,12 @@ def run_job(
                         screen_many=cache,
                     )
                 batch_outcome = review_batch(
-                    session, context, batch, cause=params.get("cause", "full review")
+                    session,
+                    context,
+                    batch,
+                    cause=params.get("cause", "full review"),
+                    resolved=resolved.resolutions if resolved else None,
+                    resolved_entries=resolved.entry_ids if resolved else None,
                 )
                 outcome.add(batch_outcome)
                 job = session.get(ReviewJobRow, job_id)
