@@ -275,11 +275,18 @@ def resolve_parties(
         stats.withdrawn = _withdraw_stale(session, verdicts, results, matcher_version, actor)
     all_entities: set[str] = set()
     chosen = {}
+    # A name written on many licences (SEDENA on most of a book) with no analyst's verdict resolves the
+    # same way each time: chosen once, and the one resolution shared.
+    plain: dict[tuple[str, str | None], Resolution] = {}
     for party in parties:
         applicable = verdicts_for(verdicts, party.name, party.country)
-        resolution = choose(
-            results.get((party.name, party.country), ()), applicable, data_entity=party.data_entity
-        )
+        query = (party.name, party.country)
+        if applicable or party.data_entity:
+            resolution = choose(results.get(query, ()), applicable, data_entity=party.data_entity)
+        elif query in plain:
+            resolution = plain[query]
+        else:
+            resolution = plain[query] = choose(results.get(query, ()))
         chosen[party.party_id] = (party, resolution)
         if resolution.entity_id:
             all_entities.add(resolution.entity_id)
@@ -306,37 +313,38 @@ def resolve_parties(
             ],
         )
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
-    if only_names is None:
-        stats.resolutions = {
-            party_id: replace(
-                res, score=float(res.score), candidates=tuple((c[0], c[1]) for c in res.candidates)
-            )
-            for party_id, (_, res) in chosen.items()
-        }
-        stats.entry_ids = {entries[e] for _, res in chosen.values() if (e := res.entity_id) in entries}
     now = datetime.now(UTC)
+    # Each distinct resolution's stored columns (and its form as read back) worked out once.
+    columns: dict[int, tuple[dict[str, object], Resolution]] = {}
+    for _, res in chosen.values():
+        if id(res) not in columns:
+            columns[id(res)] = (
+                {
+                    "entity_id": res.entity_id,
+                    "unit_id": units.get(res.entity_id or ""),
+                    "list_entry_id": entries.get(res.entity_id or ""),
+                    "decision": res.decision.value,
+                    "score": res.score,
+                    "matched_name": res.matched_name,
+                    "why": res.why,
+                    "explanation": None,
+                    "candidates": [list(c) for c in res.candidates],
+                    "source": res.source,
+                    "matcher_version": matcher_version,
+                    "resolved_at": now,
+                },
+                replace(res, score=float(res.score), candidates=tuple((c[0], c[1]) for c in res.candidates)),
+            )
+    if only_names is None:
+        stats.resolutions = {party_id: columns[id(res)][1] for party_id, (_, res) in chosen.items()}
+        stats.entry_ids = {entries[e] for _, res in chosen.values() if (e := res.entity_id) in entries}
     # COPY on PostgreSQL, one executemany on SQLite: a full review writes a million resolutions, and the
     # ORM's bulk insert spent a quarter of the review's time building its statements.
     insert_rows(
         session,
         table(ResolutionRow),
         [
-            {
-                "party_id": party.party_id,
-                "licence_id": party.licence_id,
-                "entity_id": res.entity_id,
-                "unit_id": units.get(res.entity_id or ""),
-                "list_entry_id": entries.get(res.entity_id or ""),
-                "decision": res.decision.value,
-                "score": res.score,
-                "matched_name": res.matched_name,
-                "why": res.why,
-                "explanation": None,
-                "candidates": [list(c) for c in res.candidates],
-                "source": res.source,
-                "matcher_version": matcher_version,
-                "resolved_at": now,
-            }
+            {"party_id": party.party_id, "licence_id": party.licence_id, **columns[id(res)][0]}
             for party, res in chosen.values()
         ],
     )
