@@ -39,7 +39,7 @@ from lantern.review.model import (
     ReviewPolicy,
     Severity,
 )
-from lantern.units.hierarchy import ancestors, descendants
+from lantern.units.hierarchy import ancestors
 from lantern.units.model import POLICE_KINDS, Unit, UnitKind
 
 #: Statuses after which a licence can no longer ship: findings on them recommend review, not suspension.
@@ -171,11 +171,14 @@ def implications(
     own = _counting(unit_key, registry, policy, as_of)
     if own:
         found.append(Implication(unit_key, "is", (unit_key,), tuple(own)))
-    below: dict[str, None] = {}
-    # Walking down is skipped for a unit that never had a unit with an allegation below it (most units).
-    for day in days if contains and unit_key in registry.above_allegations() else ():
-        for child in descendants(unit_key, registry.children, day):
-            below.setdefault(child, None)
+    # Only units with an allegation can be contained implicated units: each of those that ever sat below the
+    # party's unit is checked for sitting below it on one of the days (walking up from it is short, where
+    # walking down a force such as SEDENA visits tens of thousands of units for every licence).
+    below = [
+        child
+        for child in (registry.alleged_below(unit_key) if contains else ())
+        if any(unit_key in ancestors(child, registry.parent_links, day) for day in days)
+    ]
     for child in below:
         allegations = []
         for allegation, since in _counting(child, registry, policy, as_of):

@@ -15,7 +15,7 @@ import orjson
 from lantern.allegations.model import Allegation, AllegationStatus, ViolationType
 from lantern.core.provenance import Confidence
 from lantern.licences.model import Licence
-from lantern.units.hierarchy import ancestors, children_index
+from lantern.units.hierarchy import ancestors, children_index, descendants
 from lantern.units.model import ParentLink, Unit
 from lantern.watchlists.model import ListEntry
 
@@ -179,15 +179,24 @@ class Registry:
     # Worked out from the fields above on first use; `dataclasses.replace` starts a new registry without it.
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def above_allegations(self) -> frozenset[str]:
-        """Units with an allegation, and every unit that ever sat above one of them. A unit outside this set
-        contains no unit with an allegation on any day, so a review need not walk down its hierarchy."""
-        found = self._derived.get("above_allegations")
+    def alleged_below(self, unit_key: str) -> tuple[str, ...]:
+        """Units with an allegation that sat below `unit_key` at any time, nearest first. Most units have
+        none, so a review need not walk down their hierarchy; for the others it checks only these units."""
+        above = self._derived.get("above")
+        if above is None:
+            above = set()
+            for key, allegations in self.allegations_by_unit.items():
+                if allegations:
+                    above.update(ancestors(key, self.parent_links, None))
+            self._derived["above"] = above
+        if unit_key not in above:
+            return ()
+        below: dict[str, tuple[str, ...]] = self._derived.setdefault("below", {})
+        found = below.get(unit_key)
         if found is None:
-            keys = {key for key, allegations in self.allegations_by_unit.items() if allegations}
-            for key in list(keys):
-                keys.update(ancestors(key, self.parent_links, None))
-            found = self._derived["above_allegations"] = frozenset(keys)
+            found = below[unit_key] = tuple(
+                key for key in descendants(unit_key, self.children, None) if self.allegations_by_unit.get(key)
+            )
         return found
 
     @classmethod

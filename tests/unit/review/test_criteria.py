@@ -571,20 +571,25 @@ def test_findings_have_stable_fingerprints_and_sensitive_content_hashes() -> Non
     assert {f.content_hash for f in more} != {f.content_hash for f in first}
 
 
-def test_the_units_above_an_allegation_are_every_unit_that_ever_sat_over_it() -> None:
+def test_the_alleged_units_below_a_unit_are_those_that_ever_sat_under_it() -> None:
     links = dict(LINKS, **{"mx-tam-ssp": [link("mx-gob-tam", "2010", "2015")]})
     reg = Registry.build(UNITS, links, {"mx-tam-gopes": [CAMARGO]})
-    # GOPES's parent from 2016, and that parent's parent of 2010-2015 (another time, but the same walk up).
-    assert reg.above_allegations() == {"mx-tam-gopes", "mx-tam-ssp", "mx-gob-tam"}
-    # A registry with other allegations is worked out again, not taken from the one it was made from.
-    assert replace(reg, allegations_by_unit={}).above_allegations() == frozenset()
+    # GOPES sits under the SSP from 2016, and the SSP sat under the state government in 2010-2015: at no
+    # single time were all three linked, but each is a walk to check on the licence's own days.
+    assert reg.alleged_below("mx-gob-tam") == ("mx-tam-gopes",)
+    assert reg.alleged_below("mx-tam-ssp") == ("mx-tam-gopes",)
+    # An alleged unit with nothing alleged below it, and a unit outside that hierarchy, have none.
+    assert reg.alleged_below("mx-tam-gopes") == ()
+    assert reg.alleged_below("mx-son-pe") == ()
+    # A registry with other allegations works them out again, not taken from the one it was made from.
+    assert replace(reg, allegations_by_unit={}).alleged_below("mx-tam-ssp") == ()
 
 
 def test_contains_is_found_for_a_parent_of_another_time_only_on_the_days_it_held_the_unit() -> None:
     # GOPES sat under the SSP from 2016: a licence reviewed on days before that finds nothing it contains;
     # one whose days include a day after finds GOPES.
     reg = registry(CAMARGO)
-    assert "mx-tam-ssp" in reg.above_allegations()
+    assert reg.alleged_below("mx-tam-ssp") == ("mx-tam-gopes",)
     before = implications("mx-tam-ssp", reg, POLICY, [date(2015, 6, 1)], AS_OF)
     after = implications("mx-tam-ssp", reg, POLICY, [date(2015, 6, 1), date(2021, 6, 1)], AS_OF)
     assert [(i.relation, i.unit_key) for i in before] == []
