@@ -564,7 +564,7 @@ def raise_alerts(
 ) -> list[int]:
     """Store the alerts for findings that are new, changed or resolved, in order: the changed findings by a
     flush, the new ones by one multi-row insert, then the alerts by another. A full review stores hundreds
-    of thousands of each, and ORM objects for them cost a sixth of its time."""
+    of thousands of each, and ORM objects for them cost about a seventh of its batches' time."""
     if not pending:
         return []
     session.flush()
