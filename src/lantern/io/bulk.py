@@ -119,6 +119,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             copy.write_row(value)
 
 
+def insert_with_ids(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert rows under fresh ids (`allocate_ids`), by `insert_rows`, and return the ids in the rows'
+    order: what an ORM flush gives back, without building an object per row."""
+    ids = allocate_ids(session, table, len(rows))
+    insert_rows(session, table, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
+    return ids
+
+
 def sync_children(
     session: Session,
     table: Table,

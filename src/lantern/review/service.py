@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,7 +46,7 @@ from lantern.db.tables.review import (
 from lantern.db.tables.shipments import CustodyEventRow, SerialRow, ShipmentLineRow, ShipmentRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import Conflict, LanternError, NotFound
-from lantern.io.bulk import allocate_ids, insert_rows, table
+from lantern.io.bulk import insert_with_ids, table
 from lantern.licences.model import (
     LicenceStatus,
 )
@@ -569,9 +569,9 @@ def raise_alerts(
         return []
     session.flush()
     new = [row for row, *_ in pending if isinstance(row, dict)]
-    ids = iter(_insert_returning_ids(session, table(FindingRow), new) if new else ())
+    ids = iter(insert_with_ids(session, table(FindingRow), new))
     finding_ids = [next(ids) if isinstance(row, dict) else row.id for row, *_ in pending]
-    return _insert_returning_ids(
+    return insert_with_ids(
         session,
         table(AlertRow),
         [
@@ -589,14 +589,6 @@ def raise_alerts(
             for finding_id, (_, licence_id, kind, line) in zip(finding_ids, pending, strict=True)
         ],
     )
-
-
-def _insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows with ids reserved for them (`allocate_ids`), by COPY or one executemany (`insert_rows`),
-    and return the ids in the rows' order."""
-    ids = allocate_ids(session, target, len(rows))
-    insert_rows(session, target, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
-    return ids
 
 
 @dataclass
