@@ -51,12 +51,16 @@ def explanation_text(explanation: Any) -> str:
     return str(explanation)
 
 
+#: The screening candidates a resolution keeps (and the most a batch resolution asks the engine for).
+CANDIDATES_KEPT = 5
+
+
 def choose(
     candidates: Sequence[Candidate],
     verdicts: Iterable[Verdict] = (),
     *,
     data_entity: str | None = None,
-    keep: int = 5,
+    keep: int = CANDIDATES_KEPT,
 ) -> Resolution:
     """The resolution of one party.
 

@@ -9,6 +9,7 @@ from typing import Any
 from lantern.db.engine import Database
 from lantern.jobs import JobQueue
 from lantern.review import service
+from lantern.review.matching import CANDIDATES_KEPT
 from lantern.review.service import Outcome, Progress
 from lantern.screening import MATCHER_VERSION, Query, Screener
 from lantern.screening.service import load_screener
@@ -16,12 +17,18 @@ from lantern.settings import Settings
 
 
 def screen_names(screener: Screener, settings: Settings) -> Any:
-    """A batch function for the resolution step: every distinct (name, country) screened once."""
+    """A batch function for the resolution step: every distinct (name, country) screened once.
+
+    It asks for the candidates a resolution keeps, and for explanations only of those it can choose (at
+    `possible` or above): a resolution stores the chosen candidate's explanation and the others' scores.
+    """
 
     def screen_many(queries: list[tuple[str, str | None]]) -> Sequence[Sequence[Any]]:
         return screener.screen_many(
             [Query(name=name, country=country) for name, country in queries],
             workers=settings.screening.workers,
+            limit=CANDIDATES_KEPT,
+            explain="decided",
         )
 
     return screen_many

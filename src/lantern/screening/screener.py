@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context, Paired
 from lantern.screening.index import Blob, EntityRows, ScreeningIndex, blocking_keys
 from lantern.screening.model import (
     MATCHER_VERSION,
+    Decision,
     Explanation,
     Feature,
     Match,
@@ -29,6 +30,9 @@ from lantern.screening.vocabulary import Vocabulary, load_vocabulary, municipali
 
 if TYPE_CHECKING:
     from lantern.settings import ScreeningSettings
+
+#: How much of each match `Screener.screen` explains: everything, or only candidates at `possible` or above.
+Explain = Literal["all", "decided"]
 
 _LEVEL_CONCEPTS = {"federal": "federal", "state": "state", "municipal": "municipal"}
 _BUILD_CHUNK = 20_000
@@ -298,9 +302,19 @@ class Screener:
     # Screening ---------------------------------------------------------------------------------------
 
     def screen(
-        self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 10
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        kind: str | None = None,
+        limit: int = 10,
+        explain: Explain = "all",
     ) -> list[Match]:
-        """Ranked candidates for `name`, best first, each with a decision and an explanation."""
+        """Ranked candidates for `name`, best first, each with a decision and an explanation.
+
+        With `explain="decided"`, a candidate below the possible threshold gets a one-line summary instead of
+        its features: what a batch resolution asks for, since it never chooses such a candidate.
+        """
         index = self.index
         readings = self.analyser.readings(name)
         person: tuple[Token, ...] | None = None
@@ -355,6 +369,19 @@ class Screener:
         results.sort(key=lambda r: (-r[0], index.entity_ids[r[1]]))
         matches = []
         for score, e, j, r, is_person, paired in results[:limit]:
+            decision = self.config.decide(score)
+            if explain == "decided" and decision is Decision.NO_MATCH:
+                matches.append(
+                    Match(
+                        entity_id=index.entity_ids[e],
+                        name=index.names[j],
+                        kind=index.kind_names[index.entity_kind[e]],
+                        score=round(score, 6),
+                        decision=decision,
+                        explanation=Explanation((), unexplained(score, self.config)),
+                    )
+                )
+                continue
             if paired is not None:
                 # Explained from the pairing the score came from: the same steps, not made again.
                 comparison = self.comparer.finish(paired, explain=True)
@@ -371,7 +398,7 @@ class Screener:
                     name=index.names[j],
                     kind=index.kind_names[index.entity_kind[e]],
                     score=round(score, 6),
-                    decision=self.config.decide(score),
+                    decision=decision,
                     explanation=Explanation(
                         comparison.features,
                         summarise(score, self.config, comparison.features, comparison.vetoed),
@@ -381,7 +408,12 @@ class Screener:
         return matches
 
     def screen_many(
-        self, queries: Iterable[Query | str], *, workers: int | None = None, limit: int = 10
+        self,
+        queries: Iterable[Query | str],
+        *,
+        workers: int | None = None,
+        limit: int = 10,
+        explain: Explain = "all",
     ) -> list[list[Match]]:
         """Screens every query; with workers > 1 the batch is split over that many processes.
 
@@ -392,13 +424,13 @@ class Screener:
         distinct = list(dict.fromkeys((q.name, q.country, q.kind) for q in items))
         count = workers if workers is not None else self.workers
         if count <= 1 or len(distinct) < 64 or multiprocessing.get_start_method(allow_none=True) == "spawn":
-            found = [self.screen(n, country=c, kind=k, limit=limit) for n, c, k in distinct]
+            found = [self.screen(n, country=c, kind=k, limit=limit, explain=explain) for n, c, k in distinct]
         else:
             global _WORKER_SCREENER
             _WORKER_SCREENER = self
             self._index_words()  # made once here rather than once in each worker
             size = max(16, len(distinct) // (count * 8))
-            chunks = [(distinct[i : i + size], limit) for i in range(0, len(distinct), size)]
+            chunks = [(distinct[i : i + size], limit, explain) for i in range(0, len(distinct), size)]
             # What the parent holds is left out of the workers' garbage collections: a collection would
             # otherwise walk (and so copy, page by page) every object the workers share with it.
             gc.freeze()
@@ -474,11 +506,16 @@ _WORKER_SCREENER: Screener | None = None
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _screen_chunk(args: tuple[list[tuple[str, str | None, str | None]], int]) -> list[list[Match]]:
-    queries, limit = args
+def _screen_chunk(
+    args: tuple[list[tuple[str, str | None, str | None]], int, Explain],
+) -> list[list[Match]]:
+    queries, limit, explain = args
     screener = _WORKER_SCREENER
     assert screener is not None, "batch workers are forked from a process that set the screener"
-    return [screener.screen(name, country=country, kind=kind, limit=limit) for name, country, kind in queries]
+    return [
+        screener.screen(name, country=country, kind=kind, limit=limit, explain=explain)
+        for name, country, kind in queries
+    ]
 
 
 def _edits(word: str) -> set[str]:
@@ -490,6 +527,14 @@ def _edits(word: str) -> set[str]:
     out.update(a + c + b for a, b in splits for c in _LETTERS)
     out.discard(word)
     return out
+
+
+def unexplained(score: float, config: MatchConfig) -> str:
+    """The summary of a candidate screened with `explain="decided"` below the possible threshold."""
+    return (
+        f"{Decision.NO_MATCH} ({score:.2f}; possible at {config.possible_threshold:.2f}); "
+        "not explained in this batch."
+    )
 
 
 def summarise(score: float, config: MatchConfig, features: Sequence[Feature], vetoed: bool) -> str:

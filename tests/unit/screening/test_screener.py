@@ -75,6 +75,30 @@ def test_screen_many_gives_what_screen_gives() -> None:
     assert screener.screen_many(names[:80], workers=1) == [screener.screen(n) for n in names[:80]]
 
 
+def test_explaining_only_decided_candidates_changes_nothing_else() -> None:
+    """`explain="decided"` (the review's batch resolution) keeps the ranking, scores and decisions, and the
+    explanations of candidates at `possible` or above; the others get a one-line summary and no features."""
+    screener = build()
+    names = ["Sria. de Marina (SEMAR)", "Policía Estatal", "Marina", "Sauer Arms", "Sig Sauer GmbH"]
+    names += [f"{n}th Infantry Battalion" for n in range(20, 90)]
+    full = screener.screen_many(names, workers=1)
+    brief = screener.screen_many(names, workers=2, explain="decided")
+    unexplained = 0
+    for all_matches, some in zip(full, brief, strict=True):
+        assert [(m.entity_id, m.name, m.score, m.decision) for m in all_matches] == [
+            (m.entity_id, m.name, m.score, m.decision) for m in some
+        ]
+        for a, b in zip(all_matches, some, strict=True):
+            if a.decision is Decision.NO_MATCH:
+                unexplained += 1
+                assert b.explanation.features == ()
+                assert b.explanation.summary.startswith(f"no_match ({a.score:.2f};")
+            else:
+                assert b.explanation == a.explanation
+    assert unexplained
+    assert any(m.decision is not Decision.NO_MATCH for ms in full for m in ms)
+
+
 def test_parallel_build_gives_the_same_index() -> None:
     many = [
         *ENTITIES,
