@@ -21,7 +21,14 @@ from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.errors import LanternError, NotFound
 from lantern.io.bulk import insert_rows, table
 from lantern.licences.service import party_rows
-from lantern.review.matching import Candidate, Verdict, choose, explanation_text, fingerprint
+from lantern.review.matching import (
+    CANDIDATES_KEPT,
+    Candidate,
+    Verdict,
+    choose,
+    explanation_text,
+    fingerprint,
+)
 from lantern.review.model import Decision, Resolution
 
 
@@ -174,7 +181,7 @@ class ScreeningCache:
     pays the cost of starting worker processes a few times instead of once per review batch.
     """
 
-    def __init__(self, screen_many: ScreenMany, *, keep: int = 5) -> None:
+    def __init__(self, screen_many: ScreenMany, *, keep: int = CANDIDATES_KEPT) -> None:
         self._screen_many = screen_many
         self._keep = keep
         self.results: dict[tuple[str, str | None], tuple[Screened, ...]] = {}
@@ -233,6 +240,9 @@ class ResolveStats:
     # entries it points at; only when every party of the licences was resolved (no `only_names`).
     resolutions: dict[int, Resolution] | None = None
     entry_ids: set[int] = field(default_factory=set)
+    # Licences where a party or a shipment consignee now resolves otherwise than before, in anything the
+    # review reads (entity, decision, score, matched name, why, source); only with `only_names`.
+    changed_licences: set[int] = field(default_factory=set)
 
 
 def resolve_parties(
@@ -297,6 +307,8 @@ def resolve_parties(
         if consignee.entity_id:
             all_entities.add(consignee.entity_id)
     units, entries = _entity_ids(session, all_entities)
+    if only_names is not None:
+        stats.changed_licences = _consignees_changed(session, shipment_choices, units)
     if shipment_choices:
         session.execute(
             update(ShipmentRow),
@@ -312,6 +324,8 @@ def resolve_parties(
                 for shipment_id, consignee in shipment_choices
             ],
         )
+    if only_names is not None:
+        stats.changed_licences |= _resolutions_changed(session, chosen, units, entries)
     session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
     now = datetime.now(UTC)
     # Each distinct resolution's stored columns (and its form as read back) worked out once.
@@ -349,6 +363,77 @@ def resolve_parties(
         ],
     )
     return stats
+
+
+def _resolutions_changed(
+    session: Session,
+    chosen: dict[int, tuple[PartyName, Resolution]],
+    units: dict[str, int],
+    entries: dict[str, int],
+) -> set[int]:
+    """Licences of the parties in `chosen` whose stored resolution differs from the new one in what the
+    review reads (a party with none stored counts as changed). The other candidates do not count: the review
+    does not read them."""
+    before: dict[int, tuple[object, ...]] = {}
+    ids = list(chosen)
+    for start in range(0, len(ids), 900):
+        rows = session.execute(
+            select(
+                ResolutionRow.party_id,
+                ResolutionRow.entity_id,
+                ResolutionRow.unit_id,
+                ResolutionRow.list_entry_id,
+                ResolutionRow.decision,
+                ResolutionRow.score,
+                ResolutionRow.matched_name,
+                ResolutionRow.why,
+                ResolutionRow.source,
+            ).where(ResolutionRow.party_id.in_(ids[start : start + 900]))
+        )
+        for party_id, *values in rows:
+            before[party_id] = tuple(values)
+    changed: set[int] = set()
+    for party_id, (party, res) in chosen.items():
+        now = (
+            res.entity_id,
+            units.get(res.entity_id or ""),
+            entries.get(res.entity_id or ""),
+            res.decision.value,
+            float(res.score),
+            res.matched_name,
+            res.why,
+            res.source,
+        )
+        if before.get(party_id) != now:
+            changed.add(party.licence_id)
+    return changed
+
+
+def _consignees_changed(
+    session: Session, choices: list[tuple[int, Resolution]], units: dict[str, int]
+) -> set[int]:
+    """Licences with a shipment whose consignee now resolves otherwise than before."""
+    before: dict[int, tuple[int, tuple[object, ...]]] = {}
+    ids = [shipment_id for shipment_id, _ in choices]
+    for start in range(0, len(ids), 900):
+        rows = session.execute(
+            select(
+                ShipmentRow.id,
+                ShipmentRow.licence_id,
+                ShipmentRow.consignee_entity_id,
+                ShipmentRow.consignee_unit_id,
+                ShipmentRow.consignee_score,
+            ).where(ShipmentRow.id.in_(ids[start : start + 900]))
+        )
+        for shipment_id, licence_id, *values in rows:
+            before[shipment_id] = (licence_id, tuple(values))
+    changed: set[int] = set()
+    for shipment_id, consignee in choices:
+        licence_id, old = before[shipment_id]
+        unit_id = units.get(consignee.entity_id or "") if consignee.decision is Decision.MATCH else None
+        if old != (consignee.entity_id, unit_id, consignee.score):
+            changed.add(licence_id)
+    return changed
 
 
 def _withdraw_stale(

@@ -10,7 +10,8 @@ A change is described by what it touched:
 
 Finding which parties might now match a changed unit or list entry is screening run backwards: the changed
 entity's names are screened against an index of the distinct party names in the book, cached on disk and
-updated incrementally like the main screening index.
+updated incrementally like the main screening index. Those parties are resolved again; a licence is reviewed
+again only where one of them now resolves otherwise, or resolves to a changed unit or list entry.
 """
 
 from __future__ import annotations
@@ -112,9 +113,20 @@ def _resolved_to(session: Session, entity_ids: Iterable[str]) -> set[int]:
     ids = list(entity_ids)
     if not ids:
         return set()
-    return set(
-        session.execute(select(ResolutionRow.licence_id).where(ResolutionRow.entity_id.in_(ids))).scalars()
-    )
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        part = ids[start : start + 900]
+        found |= set(
+            session.execute(
+                select(ResolutionRow.licence_id).where(ResolutionRow.entity_id.in_(part))
+            ).scalars()
+        )
+        found |= set(
+            session.execute(
+                select(ShipmentRow.licence_id).where(ShipmentRow.consignee_entity_id.in_(part))
+            ).scalars()
+        )
+    return found
 
 
 def entity_names(session: Session, units: Iterable[str], entries: Iterable[str]) -> dict[str, list[str]]:
@@ -235,7 +247,7 @@ def revet(
     names |= parties_matching(database, settings, entity_name_lists)
     with database.session() as session:
         partly = licences_naming(session, names) - whole if names else set()
-        review = whole | partly | _licences_of_shipments_and_custody(session, change)
+        review = whole | _licences_of_shipments_and_custody(session, change)
     screener = None
     if whole or partly:
         screener, _report = load_screener(database, settings)
@@ -252,7 +264,9 @@ def revet(
                     screen_many=screen_many,
                 )
             if partly:
-                resolve_parties(
+                # Of the licences screened again, only those where a party now resolves otherwise, or
+                # resolves to a changed unit or entry (whose record the review reads), are reviewed again.
+                stats = resolve_parties(
                     session,
                     screener,
                     sorted(partly),
@@ -261,6 +275,7 @@ def revet(
                     screen_many=screen_many,
                     only_names=names,
                 )
+                review |= stats.changed_licences | _resolved_to(session, renamed)
         outcome = service.review_affected(
             session,
             settings.review,

@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lantern.db.engine import Database
-from lantern.db.tables.review import AlertRow
+from lantern.db.tables.review import AlertRow, ResolutionRow
 from lantern.io.service import import_files
 from lantern.review.runner import run_review
-from lantern.review.triggers import change_from_import, revet
+from lantern.review.service import Outcome
+from lantern.review.triggers import change_from_import, parties_matching, revet
 from lantern.settings import Settings
 from tests.factories import add_licence, add_unit
 
@@ -126,6 +127,45 @@ def test_a_new_list_entry_is_screened_backwards_against_the_book(db: Database, t
     # Both licences' applicant is "Example Arms Inc.": each gets a watch-list finding.
     assert outcome.licences == 2
     assert outcome.new == 2
+
+
+def test_a_list_update_reviews_only_licences_whose_resolution_or_entry_changed(
+    db: Database, tmp_path: Path
+) -> None:
+    """Parties screened backwards against a new entry are resolved again, but a licence is reviewed again
+    only where a party now resolves otherwise, or resolves to an entry whose record changed."""
+    settings = Settings(data_dir=tmp_path / "data")
+    _book(db)
+    run_review(db, settings, as_of=date(2026, 11, 1))
+    lists = _write(
+        tmp_path / "lists.jsonl", [{"id": "test-list", "name": "SYNTHETIC test list", "synthetic": True}]
+    )
+
+    def update(name: str, records: list[dict[str, object]]) -> Outcome:
+        entries = _write(tmp_path / f"{name}.jsonl", records)
+        report = import_files(db, [lists, entries], actor="analyst", settings=settings.imports)
+        return revet(
+            db, settings, change_from_import(report), cause=name, actor="analyst", as_of=date(2026, 11, 1)
+        )
+
+    entry = {"list": "test-list", "type": "company", "listed": "2018"}
+    first = {**entry, "id": "E1", "name": "EXAMPLE ARMS, INC."}
+    assert update("first", [first]).new == 2
+    with db.session() as session:
+        resolutions = session.execute(select(ResolutionRow.id, ResolutionRow.entity_id)).all()
+    # A near-twin of another legal form: it screens like the applicant ("possible"), so the applicant is
+    # resolved again, and again to E1. Nothing a review reads has changed.
+    twin = {**entry, "id": "E2", "name": "EXAMPLE ARMS GMBH"}
+    assert parties_matching(db, settings, {"entry:test-list/E2": [twin["name"]]}) == {"Example Arms Inc."}
+    quiet = update("twin", [twin])
+    assert (quiet.licences, quiet.new, quiet.changed) == (0, 0, 0)
+    with db.session() as session:
+        after = session.execute(select(ResolutionRow.id, ResolutionRow.entity_id)).all()
+    assert sorted(e or "" for _, e in after) == sorted(e or "" for _, e in resolutions)
+    # E1's record changes (listed earlier): the resolution is the same, but the findings quote the entry.
+    moved = update("moved", [{**first, "listed": "2010"}])
+    assert moved.licences == 2
+    assert moved.changed == 2
 
 
 def test_nothing_is_revetted_before_the_first_review(db: Database, tmp_path: Path) -> None:
