@@ -241,7 +241,9 @@ def stamped_registry(session: Session, stamp: tuple[Any, ...] | None = None) -> 
     the units and hierarchy are kept and only the allegations are read again."""
     bind = session.get_bind()
     stamp = registry_stamp(session) if stamp is None else stamp
-    key = (str(bind.engine.url), id(bind.engine), *stamp)
+    # By the connection pool: a write transaction's engine is a copy with other execution options (SQLite's
+    # BEGIN IMMEDIATE) over the same pool, and must find the registry a read session loaded.
+    key = (str(bind.engine.url), id(bind.engine.pool), *stamp)
     registry = _REGISTRIES.get(key)
     if registry is None:
         previous = next(iter(_REGISTRIES.items()), None)
