@@ -202,3 +202,18 @@ def test_the_registry_keeps_its_units_when_only_allegations_change(db: Database,
     assert third.units is not second.units
     assert "test-new" in third.units
     assert [a.key for a in third.allegations_by_unit["test-gope"]] == ["test-a1"]
+
+
+def test_a_write_transaction_finds_the_registry_a_read_session_loaded(fresh_db: Database) -> None:
+    """Re-vetting runs in a write transaction (on SQLite, an engine copy that begins IMMEDIATE); the registry
+    a read session loaded must serve it without loading again. (A database of its own: the shared test
+    database binds both kinds of session to one connection.)"""
+    from lantern.review.service import stamped_registry
+
+    _book(fresh_db)
+    with fresh_db.session() as session:
+        read = stamped_registry(session)
+    with fresh_db.transaction() as session:
+        assert stamped_registry(session) is read
+    with fresh_db.session() as session:
+        assert stamped_registry(session) is read
