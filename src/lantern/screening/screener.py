@@ -252,30 +252,38 @@ class Screener:
         return cls(ScreeningIndex.from_rows(rows, index_meta(config)), settings)
 
     def updated(
-        self, entities: Iterable[ScreeningEntity], *, workers: int | None = None
+        self,
+        entities: Iterable[ScreeningEntity],
+        *,
+        workers: int | None = None,
+        removed: Iterable[str] | None = None,
     ) -> tuple[Screener, dict[str, int]]:
         """A screener for `entities` that re-analyses only those whose fingerprint changed.
 
-        Returns it with counts: kept (reused as they were), analysed (new or changed), removed.
+        `entities` is every entity, and those of this index not among them are dropped; or, with `removed`,
+        only some (those that may have changed), and the ids in `removed` are dropped. Returns the screener
+        (this one when nothing changed) with counts: kept (as they were), analysed (new or changed), removed.
         """
         items = list(entities)
-        old = dict(zip(self.index.entity_ids, self.index.fingerprints, strict=True))
-        keep: list[str] = []
-        fresh: list[ScreeningEntity] = []
-        for entity in items:
-            if old.get(entity.id) == entity.fingerprint():
-                keep.append(entity.id)
-            else:
-                fresh.append(entity)
-        present = {e.id for e in items}
-        removed = sum(1 for eid in old if eid not in present)
+        ids = self.index.entity_ids
+        old = dict(zip(ids, self.index.fingerprints, strict=True))
+        fresh = [entity for entity in items if old.get(entity.id) != entity.fingerprint()]
+        if removed is None:
+            present = {e.id for e in items}
+            gone = {eid for eid in ids if eid not in present}
+        else:
+            gone = {eid for eid in removed if eid in old}
+        if not fresh and not gone:
+            return self, {"kept": len(ids), "analysed": 0, "removed": 0}
+        drop = gone | {e.id for e in fresh}
+        keep = [eid for eid in ids if eid not in drop]
         count = workers if workers is not None else self.workers
         rows = analyse_in_parallel(fresh, count)
         index = self.index.replace(keep, rows)
         return Screener(index, self._settings_like()), {
             "kept": len(keep),
             "analysed": len(fresh),
-            "removed": removed,
+            "removed": len(gone),
         }
 
     def _settings_like(self) -> Any:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from lantern.db.engine import Database
+from lantern.db.engine import Database, read_columns
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
 from lantern.screening.model import ScreeningEntity
@@ -39,14 +42,17 @@ def entry_entity_id(list_key: str, entry_key: str) -> str:
     return f"entry:{list_key}/{entry_key}"
 
 
-def read_entities(session: Session) -> list[ScreeningEntity]:
-    """Every unit and list entry in the store as screening entities, in a stable order."""
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for unit_id, name in session.execute(
-        select(UnitAliasRow.unit_id, UnitAliasRow.name).order_by(UnitAliasRow.unit_id, UnitAliasRow.position)
-    ):
-        aliases[unit_id].append(name)
-    entities: list[ScreeningEntity] = []
+def read_entities(session: Session, only: Collection[str] | None = None) -> list[ScreeningEntity]:
+    """Every unit and list entry in the store as screening entities, in a stable order; or, with `only`,
+    those of these entity ids."""
+    unit_keys: list[str] | None = None
+    entry_keys: dict[str, list[str]] = defaultdict(list)
+    if only is not None:
+        unit_keys = sorted(eid[5:] for eid in only if eid.startswith("unit:"))
+        for eid in sorted(only):
+            if eid.startswith("entry:"):
+                list_key, _, entry_key = eid[6:].partition("/")
+                entry_keys[list_key].append(entry_key)
     units = select(
         UnitRow.id,
         UnitRow.key,
@@ -57,18 +63,28 @@ def read_entities(session: Session) -> list[ScreeningEntity]:
         UnitRow.state,
         UnitRow.municipality,
     ).order_by(UnitRow.key)
-    for row in session.execute(units):
-        entities.append(
-            ScreeningEntity(
-                id=unit_entity_id(row.key),
-                names=(row.name, *aliases.get(row.id, ())),
-                kind=row.kind,
-                country=row.country,
-                state=row.state,
-                municipality=row.municipality,
-                level=row.level,
-            )
+    unit_rows = []
+    for where in _in_chunks(UnitRow.key, unit_keys):
+        unit_rows.extend(read_columns(session, units.where(*where)))
+    aliases: dict[int, list[str]] = defaultdict(list)
+    alias_query = select(UnitAliasRow.unit_id, UnitAliasRow.name).order_by(
+        UnitAliasRow.unit_id, UnitAliasRow.position
+    )
+    for where in _in_chunks(UnitAliasRow.unit_id, None if only is None else [r.id for r in unit_rows]):
+        for unit_id, name in read_columns(session, alias_query.where(*where)):
+            aliases[unit_id].append(name)
+    entities: list[ScreeningEntity] = [
+        ScreeningEntity(
+            id=unit_entity_id(row.key),
+            names=(row.name, *aliases.get(row.id, ())),
+            kind=row.kind,
+            country=row.country,
+            state=row.state,
+            municipality=row.municipality,
+            level=row.level,
         )
+        for row in unit_rows
+    ]
     entries = (
         select(
             WatchListRow.key.label("list_key"),
@@ -81,18 +97,89 @@ def read_entities(session: Session) -> list[ScreeningEntity]:
         .join(WatchListRow, ListEntryRow.watch_list_id == WatchListRow.id)
         .order_by(WatchListRow.key, ListEntryRow.key)
     )
-    for row in session.execute(entries):
-        countries = [str(c) for c in row.countries or []]
-        entities.append(
-            ScreeningEntity(
-                id=entry_entity_id(row.list_key, row.key),
-                names=(row.name, *(str(a) for a in row.aliases or [])),
-                kind=row.entry_type,
-                # An entry tied to several countries is not filtered by country.
-                country=countries[0] if len(countries) == 1 else None,
+    if only is None:
+        wanted = [entries]
+    else:
+        wanted = [
+            entries.where(WatchListRow.key == list_key, *where)
+            for list_key, keys in sorted(entry_keys.items())
+            for where in _in_chunks(ListEntryRow.key, keys)
+        ]
+    for statement in wanted:
+        for row in read_columns(session, statement):
+            countries = [str(c) for c in row.countries or []]
+            entities.append(
+                ScreeningEntity(
+                    id=entry_entity_id(row.list_key, row.key),
+                    names=(row.name, *(str(a) for a in row.aliases or [])),
+                    kind=row.entry_type,
+                    # An entry tied to several countries is not filtered by country.
+                    country=countries[0] if len(countries) == 1 else None,
+                )
             )
-        )
     return entities
+
+
+def _in_chunks(column: Any, values: Sequence[Any] | None, size: int = 900) -> Iterator[tuple[Any, ...]]:
+    """WHERE clauses that together select `values` of `column` (no clause at all for None: every row)."""
+    if values is None:
+        yield ()
+        return
+    for start in range(0, len(values), size):
+        yield (column.in_(values[start : start + size]),)
+
+
+def entity_stamps(session: Session) -> dict[str, str]:
+    """When each unit and list entry last changed, by entity id: a few columns of every row, far cheaper to
+    read than the entities. An import writes a unit's row whenever its aliases change, and the alias rows
+    anew; the aliases' count and last id cover any other way of changing them."""
+    alias_marks = {
+        unit_id: f"{count}/{last}"
+        for unit_id, count, last in read_columns(
+            session,
+            select(UnitAliasRow.unit_id, func.count(UnitAliasRow.id), func.max(UnitAliasRow.id)).group_by(
+                UnitAliasRow.unit_id
+            ),
+        )
+    }
+    # As the driver gives them (text on SQLite): only compared, so not parsed into datetimes.
+    units = select(UnitRow.id, UnitRow.key, type_coerce(UnitRow.updated_at, String))
+    stamps = {
+        unit_entity_id(key): f"{updated}|{alias_marks.get(unit_id, '')}"
+        for unit_id, key, updated in read_columns(session, units)
+    }
+    entries = select(WatchListRow.key, ListEntryRow.key, type_coerce(ListEntryRow.updated_at, String)).join(
+        WatchListRow, ListEntryRow.watch_list_id == WatchListRow.id
+    )
+    for list_key, key, updated in read_columns(session, entries):
+        stamps[entry_entity_id(list_key, key)] = str(updated)
+    return stamps
+
+
+_STAMPS = "stamps.pickle"
+
+
+def _known_stamps(folder: Path, screener: Screener) -> dict[str, str] | None:
+    """The stamps written beside this cached index, if they describe exactly its entities."""
+    path = folder / "index" / _STAMPS
+    try:
+        with path.open("rb") as stream:
+            stamps = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+    if not isinstance(stamps, dict) or stamps.keys() != set(screener.index.entity_ids):
+        return None
+    return stamps
+
+
+def _write_stamps(folder: Path, stamps: dict[str, str]) -> None:
+    """Stamps live inside the index's folder, written after it: a newer index replaces the folder and its
+    stamps with it, so stamps never outlive the index they describe (missing stamps mean a full read)."""
+    target = folder / "index" / _STAMPS
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("wb") as stream:
+        pickle.dump(stamps, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(target)
 
 
 def load_screener(
@@ -100,23 +187,33 @@ def load_screener(
 ) -> tuple[Screener, LoadReport]:
     """A screener over everything in the store, from the disk cache when it is current.
 
-    The cache holds each entity's analysed names with a fingerprint of what they were made from. Only
-    entities that are new or whose names, kind or place changed are analysed again; removed ones are
-    dropped. A cache written by another matcher version or vocabulary is rebuilt in full.
+    The cache holds each entity's analysed names with a fingerprint of what they were made from, and each
+    entity's stamp (`entity_stamps`) when it was read. Only entities whose stamp changed are read again,
+    and of those only the ones that are new or whose names, kind or place changed are analysed again;
+    removed ones are dropped. A cache written by another matcher version or vocabulary is rebuilt in full.
     """
     started = time.perf_counter()
     folder: Path = settings.screening_cache_dir
-    with database.session() as session:
-        entities = read_entities(session)
     count = workers if workers is not None else settings.screening.workers
     if cache and Screener.cache_is_current(folder, settings.screening):
         screener = Screener.load(folder, settings.screening)
-        updated, counts = screener.updated(entities, workers=count)
-        if counts["analysed"] or counts["removed"]:
+        known = _known_stamps(folder, screener)
+        with database.session() as session:
+            # Stamps first: an entity that changes while it is read is read again next time.
+            stamps = entity_stamps(session)
+            if known is None:
+                updated, counts = screener.updated(read_entities(session), workers=count)
+            else:
+                changed = {eid for eid, stamp in stamps.items() if known.get(eid) != stamp}
+                gone = [eid for eid in known if eid not in stamps]
+                updated, counts = screener.updated(
+                    read_entities(session, only=changed) if changed else [], workers=count, removed=gone
+                )
+        source = "cache+update" if counts["analysed"] or counts["removed"] else "cache"
+        if updated is not screener:
             updated.save(folder)
-            source = "cache+update"
-        else:
-            source = "cache"
+        if updated is not screener or stamps != known:
+            _write_stamps(folder, stamps)
         return updated, LoadReport(
             source,
             len(updated),
@@ -125,9 +222,13 @@ def load_screener(
             counts["removed"],
             time.perf_counter() - started,
         )
+    with database.session() as session:
+        stamps = entity_stamps(session)
+        entities = read_entities(session)
     screener = Screener.build(entities, settings.screening, workers=count)
     if cache:
         screener.save(folder)
+        _write_stamps(folder, stamps)
     return screener, LoadReport("built", len(screener), 0, len(entities), 0, time.perf_counter() - started)
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+import pytest
+from sqlalchemy.orm import Session
+
 from lantern.db.engine import Database
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
+from lantern.screening import ScreeningEntity, service
 from lantern.screening.service import load_screener, read_entities
 from lantern.settings import Settings
 
@@ -74,3 +80,47 @@ def test_load_builds_then_reuses_then_updates_the_cache(db: Database, settings: 
     screener, report = load_screener(db, settings, workers=1)
     assert (report.source, report.kept, report.analysed, report.removed) == ("cache+update", 2, 2, 0)
     assert screener.screen("Sonora State Police")[0].entity_id == "unit:mx-son-pe"
+
+
+def test_a_load_reads_again_only_the_entities_whose_stamp_changed(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_registry(db)
+    load_screener(db, settings, workers=1)
+    read: list[set[str] | None] = []
+
+    def spy(session: Session, only: Collection[str] | None = None) -> list[ScreeningEntity]:
+        read.append(None if only is None else set(only))
+        return read_entities(session, only)
+
+    monkeypatch.setattr(service, "read_entities", spy)
+    _, report = load_screener(db, settings, workers=1)
+    assert (report.source, report.analysed, read) == ("cache", 0, [])  # nothing changed: nothing read
+    with db.transaction() as session:
+        entry = session.query(ListEntryRow).filter_by(key="e1").one()
+        entry.name = "Sig Sauer GmbH"  # edited in place: its updated_at moves
+        semar = session.query(UnitRow).filter_by(key="mx-semar").one()
+        semar.aliases.append(UnitAliasRow(name="Armada de México", position=1))  # the unit row is untouched
+        session.delete(session.query(UnitRow).filter_by(key="mx-gro-pe").one())
+    screener, report = load_screener(db, settings, workers=1)
+    assert read == [{"entry:synthetic/e1", "unit:mx-semar"}]
+    assert (report.source, report.kept, report.analysed, report.removed) == ("cache+update", 0, 2, 1)
+    assert screener.screen("Sig Sauer GmbH")[0].score == 1.0
+    assert screener.screen("Armada de Mexico")[0].entity_id == "unit:mx-semar"
+    assert screener.screen("Policía Estatal de Guerrero") == []
+    # The stamps were written with the new index: the next load reads nothing again.
+    read.clear()
+    assert load_screener(db, settings, workers=1)[1].source == "cache"
+    assert read == []
+
+
+def test_a_cache_without_stamps_is_checked_in_full(db: Database, settings: Settings) -> None:
+    add_registry(db)
+    load_screener(db, settings, workers=1)
+    (settings.screening_cache_dir / "index" / "stamps.pickle").unlink()
+    with db.transaction() as session:
+        session.query(ListEntryRow).filter_by(key="e1").one().aliases = ["SIG SAUER AG"]
+    screener, report = load_screener(db, settings, workers=1)
+    assert (report.source, report.kept, report.analysed) == ("cache+update", 2, 1)
+    assert screener.screen("Sig Sauer AG")[0].entity_id == "entry:synthetic/e1"
+    assert (settings.screening_cache_dir / "index" / "stamps.pickle").is_file()

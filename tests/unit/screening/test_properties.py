@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lantern.screening import MatchConfig, Screener
 from lantern.screening.analysis import Analyser, fold_text
+from lantern.screening.index import Blob
 
 SCREENER = Screener.build([], MatchConfig())
 ANALYSER = Analyser()
@@ -82,3 +84,22 @@ def test_any_unicode_is_analysed_without_error(text: str, person: bool) -> None:
     tokens = ANALYSER.analyse(text, person=person).tokens
     assert all(len(t) == 4 for t in tokens)
     assert SCREENER.screen(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=st.lists(st.text(max_size=6), min_size=1, max_size=60),
+    cuts=st.lists(st.integers(min_value=0, max_value=59), max_size=4),
+    shuffled=st.booleans(),
+    data=st.data(),
+)
+def test_a_blob_takes_exactly_the_items_asked_for(
+    items: list[str], cuts: list[int], shuffled: bool, data: st.DataObject
+) -> None:
+    """Both ways of taking (slices of runs of rows, or a gather of bytes) give the items at the rows."""
+    blob = Blob.of(items)
+    rows = [i for i in range(len(items)) if i not in cuts]  # long runs: the incremental update
+    if shuffled:
+        rows = data.draw(st.permutations(rows))  # no runs: the gather
+    taken = blob.take(np.asarray(rows, dtype=np.int64))
+    assert [taken[i] for i in range(len(taken))] == [items[i] for i in rows]
