@@ -36,7 +36,7 @@ from lantern.db.engine import Database
 from lantern.db.tables.review import AlertRow, FindingRow, ResolutionRow
 from lantern.io.service import import_files
 from lantern.review.runner import run_review
-from lantern.review.service import Outcome
+from lantern.review.service import Outcome, cached_registry
 from lantern.review.triggers import change_from_import, revet
 from lantern.screening.service import load_screener
 from lantern.settings import Settings
@@ -210,10 +210,13 @@ def main(argv: list[str] | None = None) -> None:
             shutil.copyfile(OUT / f"review-{tag}.db", kept / "book.db")
             shutil.copytree(settings.data_dir, kept / "data")
     else:
-        # The changes below run in a process that has just reviewed the book; load what it would hold.
+        # The changes below run in a process that has just reviewed the book; load what it would hold: the
+        # screening index (on disk, current) and the registry (in memory).
         started = time.perf_counter()
         load_screener(database, settings)
-        print(f"screening index loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        with database.session() as session:
+            cached_registry(session)
+        print(f"screening index and registry loaded in {time.perf_counter() - started:.1f} s", flush=True)
     with database.session() as session:
         findings = session.execute(select(func.count(FindingRow.id))).scalar_one()
         resolved = session.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -322,11 +322,13 @@ def summarise_book(session: Session) -> BookSummary:
     return summary
 
 
-def party_rows(session: Session, licence_ids: Sequence[int]) -> list[PartyFields]:
-    """The parties of these licences in order, with the unit or list entry the data resolves each to."""
+def party_rows(
+    session: Session, licence_ids: Sequence[int], *, names: Collection[str] | None = None
+) -> list[PartyFields]:
+    """The parties of these licences in order, with the unit or list entry the data resolves each to; with
+    `names`, only the parties written as one of them."""
     unit = UnitRow.__table__.alias("party_unit")
-    rows = read_columns(
-        session,
+    statement = (
         select(
             PartyRow.id,
             PartyRow.licence_id,
@@ -342,8 +344,11 @@ def party_rows(session: Session, licence_ids: Sequence[int]) -> list[PartyFields
         .outerjoin(ListEntryRow, ListEntryRow.id == PartyRow.list_entry_id)
         .outerjoin(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
         .where(PartyRow.licence_id.in_(list(licence_ids)))
-        .order_by(PartyRow.licence_id, PartyRow.position),
+        .order_by(PartyRow.licence_id, PartyRow.position)
     )
+    if names is not None and len(names) <= 900:
+        statement = statement.where(PartyRow.name.in_(sorted(names)))
+    rows = read_columns(session, statement)
     return [
         PartyFields(
             party_id,
@@ -358,6 +363,7 @@ def party_rows(session: Session, licence_ids: Sequence[int]) -> list[PartyFields
             ),
         )
         for party_id, licence_id, role, name, country, address, unit_key, entry_key, list_key in rows
+        if names is None or name in names
     ]
 
 

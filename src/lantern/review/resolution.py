@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -54,13 +54,15 @@ def name_key(name: str) -> str:
     return fold(name)[:500]
 
 
-def _entity_ids(session: Session, entity_ids: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
+def entity_row_ids(session: Session, entity_ids: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Row ids of the units and list entries behind entity ids ("unit:<key>", "entry:<list>/<key>")."""
-    unit_keys = {e[5:] for e in entity_ids if e.startswith("unit:")}
-    entry_refs = [e[6:].split("/", 1) for e in entity_ids if e.startswith("entry:")]
+    ids = list(entity_ids)
+    unit_keys = sorted({e[5:] for e in ids if e.startswith("unit:")})
+    entry_refs = [e[6:].split("/", 1) for e in ids if e.startswith("entry:")]
     units: dict[str, int] = {}
-    if unit_keys:
-        for key, row_id in session.execute(select(UnitRow.key, UnitRow.id).where(UnitRow.key.in_(unit_keys))):
+    for start in range(0, len(unit_keys), 900):
+        part = unit_keys[start : start + 900]
+        for key, row_id in session.execute(select(UnitRow.key, UnitRow.id).where(UnitRow.key.in_(part))):
             units[f"unit:{key}"] = row_id
     entries: dict[str, int] = {}
     by_list: dict[str, set[str]] = defaultdict(set)
@@ -68,19 +70,21 @@ def _entity_ids(session: Session, entity_ids: Iterable[str]) -> tuple[dict[str, 
         if len(ref) == 2:
             by_list[ref[0]].add(ref[1])
     for list_key, keys in by_list.items():
-        rows = session.execute(
-            select(ListEntryRow.key, ListEntryRow.id)
-            .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
-            .where(WatchListRow.key == list_key, ListEntryRow.key.in_(keys))
-        )
-        for key, row_id in rows:
-            entries[f"entry:{list_key}/{key}"] = row_id
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 900):
+            rows = session.execute(
+                select(ListEntryRow.key, ListEntryRow.id)
+                .join(WatchListRow, WatchListRow.id == ListEntryRow.watch_list_id)
+                .where(WatchListRow.key == list_key, ListEntryRow.key.in_(ordered[start : start + 900]))
+            )
+            for key, row_id in rows:
+                entries[f"entry:{list_key}/{key}"] = row_id
     return units, entries
 
 
 def entity_fingerprints(session: Session, entity_ids: Iterable[str]) -> dict[str, str]:
     """What an analyst judged about each entity: a change here withdraws their disposition."""
-    units, entries = _entity_ids(session, entity_ids)
+    units, entries = entity_row_ids(session, entity_ids)
     prints: dict[str, str] = {}
     if units:
         aliases: dict[int, list[str]] = defaultdict(list)
@@ -106,9 +110,11 @@ def entity_fingerprints(session: Session, entity_ids: Iterable[str]) -> dict[str
     return prints
 
 
-def party_names(session: Session, licence_ids: Sequence[int]) -> list[PartyName]:
+def party_names(
+    session: Session, licence_ids: Sequence[int], only: Collection[str] | None = None
+) -> list[PartyName]:
     out = []
-    for fields in party_rows(session, licence_ids):
+    for fields in party_rows(session, licence_ids, names=only):
         party = fields.party
         data_entity = (
             f"unit:{party.unit_key}"
@@ -262,10 +268,9 @@ def resolve_parties(
     and withdrawn first when the entity they judged, or the matcher's answer, has changed since.
     """
     stats = ResolveStats()
-    parties = party_names(session, licence_ids)
+    parties = party_names(session, licence_ids, only_names)
     consignees = shipment_consignees(session, licence_ids)
     if only_names is not None:
-        parties = [p for p in parties if p.name in only_names]
         consignees = [c for c in consignees if c[1] in only_names]
     stats.parties = len(parties)
     if not parties and not consignees:
@@ -306,7 +311,7 @@ def resolve_parties(
         shipment_choices.append((shipment_id, consignee))
         if consignee.entity_id:
             all_entities.add(consignee.entity_id)
-    units, entries = _entity_ids(session, all_entities)
+    units, entries = entity_row_ids(session, all_entities)
     if only_names is not None:
         stats.changed_licences = _consignees_changed(session, shipment_choices, units)
     if shipment_choices:

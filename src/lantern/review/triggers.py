@@ -17,10 +17,11 @@ again only where one of them now resolves otherwise, or resolves to a changed un
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ from lantern.io.records import RecordKind
 from lantern.io.service import ImportReport, ProgressHook, import_files
 from lantern.monitoring.cases import detect
 from lantern.review import service
-from lantern.review.resolution import dispose_resolution, resolve_parties
+from lantern.review.resolution import dispose_resolution, entity_row_ids, resolve_parties
 from lantern.review.runner import screen_names
 from lantern.review.service import Outcome
 from lantern.screening import MATCHER_VERSION, Query, Screener, ScreeningEntity
@@ -109,23 +110,34 @@ def _licences_of_shipments_and_custody(session: Session, change: Change) -> set[
     return ids
 
 
-def _resolved_to(session: Session, entity_ids: Iterable[str]) -> set[int]:
-    ids = list(entity_ids)
-    if not ids:
-        return set()
-    found: set[int] = set()
+def _resolutions_to(session: Session, entity_ids: Iterable[str]) -> Iterator[Any]:
+    """WHERE clauses that together pick the resolutions to these entities, through the indexed unit and
+    list-entry columns (the entity id column is not indexed; it is asked only for ids of no stored row)."""
+    ids = sorted(set(entity_ids))
+    units, entries = entity_row_ids(session, ids)
+    unknown = [e for e in ids if e not in units and e not in entries]
+    for column, values in (
+        (ResolutionRow.unit_id, sorted(units.values())),
+        (ResolutionRow.list_entry_id, sorted(entries.values())),
+        (ResolutionRow.entity_id, unknown),
+    ):
+        for start in range(0, len(values), 900):
+            yield column.in_(values[start : start + 900])
+
+
+def _consignees_resolved_to(entity_ids: Iterable[str]) -> Iterator[Any]:
+    ids = sorted(set(entity_ids))
     for start in range(0, len(ids), 900):
-        part = ids[start : start + 900]
-        found |= set(
-            session.execute(
-                select(ResolutionRow.licence_id).where(ResolutionRow.entity_id.in_(part))
-            ).scalars()
-        )
-        found |= set(
-            session.execute(
-                select(ShipmentRow.licence_id).where(ShipmentRow.consignee_entity_id.in_(part))
-            ).scalars()
-        )
+        yield ShipmentRow.consignee_entity_id.in_(ids[start : start + 900])
+
+
+def _resolved_to(session: Session, entity_ids: Iterable[str]) -> set[int]:
+    """Licences with a party or a shipment consignee resolved to any of these entities."""
+    found: set[int] = set()
+    for clause in _resolutions_to(session, entity_ids):
+        found |= set(session.execute(select(ResolutionRow.licence_id).where(clause)).scalars())
+    for clause in _consignees_resolved_to(entity_ids):
+        found |= set(session.execute(select(ShipmentRow.licence_id).where(clause)).scalars())
     return found
 
 
@@ -168,20 +180,23 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
     with database.session() as session:
         names = sorted(session.execute(select(PartyRow.name).distinct()).scalars())
     by_id = {_name_id(name): name for name in names}
-    entities = [
-        ScreeningEntity(id=entity_id, names=(name,), kind="company") for entity_id, name in by_id.items()
-    ]
     folder: Path = settings.data_dir / "screening-parties"
     if Screener.cache_is_current(folder, settings.screening):
-        screener, counts = Screener.load(folder, settings.screening).updated(
-            entities, workers=settings.screening.workers
-        )
-        if counts["analysed"] or counts["removed"]:
+        screener = Screener.load(folder, settings.screening)
+        # An entity here is its name (and its id a digest of it): the same ids are the same index.
+        if set(screener.index.entity_ids) != by_id.keys():
+            screener, _counts = screener.updated(_name_entities(by_id), workers=settings.screening.workers)
             screener.save(folder)
     else:
-        screener = Screener.build(entities, settings.screening, workers=settings.screening.workers)
+        screener = Screener.build(
+            _name_entities(by_id), settings.screening, workers=settings.screening.workers
+        )
         screener.save(folder)
     return screener, by_id
+
+
+def _name_entities(by_id: dict[str, str]) -> list[ScreeningEntity]:
+    return [ScreeningEntity(id=entity_id, names=(name,), kind="company") for entity_id, name in by_id.items()]
 
 
 def parties_matching(database: Database, settings: Settings, names: dict[str, list[str]]) -> set[str]:
@@ -212,13 +227,13 @@ def licences_naming(session: Session, names: Iterable[str]) -> set[int]:
 
 
 def names_resolved_to(session: Session, entity_ids: Iterable[str]) -> set[str]:
-    ids = list(entity_ids)
-    if not ids:
-        return set()
+    """Party names and shipment consignees (as written) resolved to any of these entities."""
     parties = select(PartyRow.name).join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
-    found: set[str | None] = set(session.execute(parties.where(ResolutionRow.entity_id.in_(ids))).scalars())
-    consignees = select(ShipmentRow.consignee).where(ShipmentRow.consignee_entity_id.in_(ids))
-    found |= set(session.execute(consignees).scalars())
+    found: set[str | None] = set()
+    for clause in _resolutions_to(session, entity_ids):
+        found |= set(session.execute(parties.where(clause)).scalars())
+    for clause in _consignees_resolved_to(entity_ids):
+        found |= set(session.execute(select(ShipmentRow.consignee).where(clause)).scalars())
     return {name for name in found if name}
 
 
