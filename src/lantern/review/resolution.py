@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lantern.audit.service import record_change
 from lantern.core.text import fold
+from lantern.db.engine import read_columns
 from lantern.db.tables.licences import PartyRow
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.review import ResolutionDispositionRow, ResolutionRow
@@ -330,8 +331,13 @@ def resolve_parties(
             ],
         )
     if only_names is not None:
-        stats.changed_licences |= _resolutions_changed(session, chosen, units, entries)
-    session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(list(chosen))))
+        changed, same = _resolutions_changed(session, chosen, units, entries, matcher_version)
+        stats.changed_licences |= changed
+        # A resolution stored exactly as it would be written again is left as it is.
+        chosen = {party_id: pair for party_id, pair in chosen.items() if party_id not in same}
+    for start in range(0, len(chosen), 30_000):
+        ids = list(chosen)[start : start + 30_000]
+        session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(ids)))
     now = datetime.now(UTC)
     # Each distinct resolution's stored columns (and its form as read back) worked out once.
     columns: dict[int, tuple[dict[str, object], Resolution]] = {}
@@ -375,14 +381,17 @@ def _resolutions_changed(
     chosen: dict[int, tuple[PartyName, Resolution]],
     units: dict[str, int],
     entries: dict[str, int],
-) -> set[int]:
-    """Licences of the parties in `chosen` whose stored resolution differs from the new one in what the
-    review reads (a party with none stored counts as changed). The other candidates do not count: the review
-    does not read them."""
-    before: dict[int, tuple[object, ...]] = {}
+    matcher_version: str,
+) -> tuple[set[int], set[int]]:
+    """Compare the parties' stored resolutions with the new ones. Returns the licences where one differs in
+    what the review reads (entity, decision, score, matched name, why, source; a party with none stored
+    counts), and the parties whose stored row is the same in every column but the time (the candidates
+    and the matcher version too), which need not be written again."""
+    before: dict[int, tuple[tuple[object, ...], tuple[object, ...]]] = {}
     ids = list(chosen)
     for start in range(0, len(ids), 900):
-        rows = session.execute(
+        rows = read_columns(
+            session,
             select(
                 ResolutionRow.party_id,
                 ResolutionRow.entity_id,
@@ -393,13 +402,17 @@ def _resolutions_changed(
                 ResolutionRow.matched_name,
                 ResolutionRow.why,
                 ResolutionRow.source,
-            ).where(ResolutionRow.party_id.in_(ids[start : start + 900]))
+                ResolutionRow.candidates,
+                ResolutionRow.matcher_version,
+                ResolutionRow.explanation,
+            ).where(ResolutionRow.party_id.in_(ids[start : start + 900])),
         )
         for party_id, *values in rows:
-            before[party_id] = tuple(values)
+            before[party_id] = (tuple(values[:8]), tuple(values[8:]))
     changed: set[int] = set()
+    same: set[int] = set()
     for party_id, (party, res) in chosen.items():
-        now = (
+        read = (
             res.entity_id,
             units.get(res.entity_id or ""),
             entries.get(res.entity_id or ""),
@@ -409,9 +422,12 @@ def _resolutions_changed(
             res.why,
             res.source,
         )
-        if before.get(party_id) != now:
+        stored = before.get(party_id)
+        if stored is None or stored[0] != read:
             changed.add(party.licence_id)
-    return changed
+        elif stored[1] == ([list(c) for c in res.candidates], matcher_version, None):
+            same.add(party_id)
+    return changed, same
 
 
 def _consignees_changed(

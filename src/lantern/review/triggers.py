@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lantern.db.engine import Database
+from lantern.db.engine import Database, read_columns
 from lantern.db.tables.licences import LicenceRow, PartyRow
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.review import ResolutionRow, ReviewJobRow
@@ -178,7 +178,7 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
     """An index of the distinct party names in the book, for screening backwards. Cached on disk and updated
     with only the names that are new since it was written."""
     with database.session() as session:
-        names = sorted(session.execute(select(PartyRow.name).distinct()).scalars())
+        names = sorted(name for (name,) in read_columns(session, select(PartyRow.name).distinct()))
     by_id = {_name_id(name): name for name in names}
     folder: Path = settings.data_dir / "screening-parties"
     if Screener.cache_is_current(folder, settings.screening):

@@ -160,12 +160,22 @@ def test_a_list_update_reviews_only_licences_whose_resolution_or_entry_changed(
     quiet = update("twin", [twin])
     assert (quiet.licences, quiet.new, quiet.changed) == (0, 0, 0)
     with db.session() as session:
-        after = session.execute(select(ResolutionRow.id, ResolutionRow.entity_id)).all()
-    assert sorted(e or "" for _, e in after) == sorted(e or "" for _, e in resolutions)
+        after = session.execute(
+            select(ResolutionRow.id, ResolutionRow.entity_id, ResolutionRow.resolved_at).order_by(
+                ResolutionRow.id
+            )
+        ).all()
+    assert sorted(e or "" for _, e, _ in after) == sorted(e or "" for _, e in resolutions)
     # E1's record changes (listed earlier): the resolution is the same, but the findings quote the entry.
     moved = update("moved", [{**first, "listed": "2010"}])
     assert moved.licences == 2
     assert moved.changed == 2
+    # The resolutions resolved again exactly as stored (candidates included) were not written again.
+    with db.session() as session:
+        again = select(ResolutionRow.id, ResolutionRow.entity_id, ResolutionRow.resolved_at).order_by(
+            ResolutionRow.id
+        )
+        assert session.execute(again).all() == after
 
 
 def test_nothing_is_revetted_before_the_first_review(db: Database, tmp_path: Path) -> None:
