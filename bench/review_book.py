@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"--reviewed needs a SQLite book kept by --keep in {kept}")
         shutil.copytree(kept / "data", settings.data_dir)
         shutil.copyfile(kept / "book.db", OUT / f"review-{tag}.db")
+        os.sync()  # the copy's gigabytes are written back now, not while the changes are timed
     database = Database.from_url(settings.resolved_database_url)
     imported = full = screen_load = 0.0
     phases: dict[str, float] = {}

@@ -182,6 +182,15 @@ def _write_stamps(folder: Path, stamps: dict[str, str]) -> None:
     tmp.replace(target)
 
 
+#: The screener a process last loaded, with its entities' stamps, by (cache folder, database, pool): one.
+_HELD: dict[tuple[str, str, int], tuple[Screener, dict[str, str]]] = {}
+
+
+def _hold(key: tuple[str, str, int], screener: Screener, stamps: dict[str, str]) -> None:
+    _HELD.clear()
+    _HELD[key] = (screener, stamps)
+
+
 def load_screener(
     database: Database, settings: Settings, *, cache: bool = True, workers: int | None = None
 ) -> tuple[Screener, LoadReport]:
@@ -195,9 +204,17 @@ def load_screener(
     started = time.perf_counter()
     folder: Path = settings.screening_cache_dir
     count = workers if workers is not None else settings.screening.workers
+    held = (str(folder), str(database.engine.url), id(database.engine.pool))
     if cache and Screener.cache_is_current(folder, settings.screening):
-        screener = Screener.load(folder, settings.screening)
-        known = _known_stamps(folder, screener)
+        # A process that loaded the screener before (a web server, a review that re-vets) holds it with
+        # the stamps it was read at: the same pair the cache holds, without reading the files again.
+        memo = _HELD.get(held)
+        known: dict[str, str] | None
+        if memo is not None:
+            screener, known = memo
+        else:
+            screener = Screener.load(folder, settings.screening)
+            known = _known_stamps(folder, screener)
         with database.session() as session:
             # Stamps first: an entity that changes while it is read is read again next time.
             stamps = entity_stamps(session)
@@ -214,6 +231,7 @@ def load_screener(
             updated.save(folder)
         if updated is not screener or stamps != known:
             _write_stamps(folder, stamps)
+        _hold(held, updated, stamps)
         return updated, LoadReport(
             source,
             len(updated),
@@ -229,6 +247,7 @@ def load_screener(
     if cache:
         screener.save(folder)
         _write_stamps(folder, stamps)
+        _hold(held, screener, stamps)
     return screener, LoadReport("built", len(screener), 0, len(entities), 0, time.perf_counter() - started)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lantern.db.engine import Database
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
 from lantern.db.tables.watchlists import ListEntryRow, WatchListRow
-from lantern.screening import ScreeningEntity, service
+from lantern.screening import Screener, ScreeningEntity, service
 from lantern.screening.service import load_screener, read_entities
 from lantern.settings import Settings
 
@@ -94,7 +94,12 @@ def test_a_load_reads_again_only_the_entities_whose_stamp_changed(
         return read_entities(session, only)
 
     monkeypatch.setattr(service, "read_entities", spy)
-    _, report = load_screener(db, settings, workers=1)
+
+    def load() -> tuple[Screener, service.LoadReport]:
+        service._HELD.clear()  # from the files, as a new process loads
+        return load_screener(db, settings, workers=1)
+
+    _, report = load()
     assert (report.source, report.analysed, read) == ("cache", 0, [])  # nothing changed: nothing read
     with db.transaction() as session:
         entry = session.query(ListEntryRow).filter_by(key="e1").one()
@@ -102,7 +107,7 @@ def test_a_load_reads_again_only_the_entities_whose_stamp_changed(
         semar = session.query(UnitRow).filter_by(key="mx-semar").one()
         semar.aliases.append(UnitAliasRow(name="Armada de México", position=1))  # the unit row is untouched
         session.delete(session.query(UnitRow).filter_by(key="mx-gro-pe").one())
-    screener, report = load_screener(db, settings, workers=1)
+    screener, report = load()
     assert read == [{"entry:synthetic/e1", "unit:mx-semar"}]
     assert (report.source, report.kept, report.analysed, report.removed) == ("cache+update", 0, 2, 1)
     assert screener.screen("Sig Sauer GmbH")[0].score == 1.0
@@ -110,7 +115,7 @@ def test_a_load_reads_again_only_the_entities_whose_stamp_changed(
     assert screener.screen("Policía Estatal de Guerrero") == []
     # The stamps were written with the new index: the next load reads nothing again.
     read.clear()
-    assert load_screener(db, settings, workers=1)[1].source == "cache"
+    assert load()[1].source == "cache"
     assert read == []
 
 
@@ -118,9 +123,32 @@ def test_a_cache_without_stamps_is_checked_in_full(db: Database, settings: Setti
     add_registry(db)
     load_screener(db, settings, workers=1)
     (settings.screening_cache_dir / "index" / "stamps.pickle").unlink()
+    service._HELD.clear()  # as a new process finds it
     with db.transaction() as session:
         session.query(ListEntryRow).filter_by(key="e1").one().aliases = ["SIG SAUER AG"]
     screener, report = load_screener(db, settings, workers=1)
     assert (report.source, report.kept, report.analysed) == ("cache+update", 2, 1)
     assert screener.screen("Sig Sauer AG")[0].entity_id == "entry:synthetic/e1"
     assert (settings.screening_cache_dir / "index" / "stamps.pickle").is_file()
+
+
+def test_a_process_holds_the_screener_it_loaded(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second load in the same process starts from the screener it holds, not from the files."""
+    add_registry(db)
+    first, _ = load_screener(db, settings, workers=1)
+
+    def no_files(*args: object, **kwargs: object) -> Screener:
+        raise AssertionError("the cache files were read again")
+
+    monkeypatch.setattr(Screener, "load", no_files)
+    again, report = load_screener(db, settings, workers=1)
+    assert again is first
+    assert report.source == "cache"
+    with db.transaction() as session:
+        session.query(ListEntryRow).filter_by(key="e1").one().name = "Sig Sauer AG"
+    changed, report = load_screener(db, settings, workers=1)
+    assert (report.source, report.analysed) == ("cache+update", 1)
+    assert changed.screen("Sig Sauer AG")[0].entity_id == "entry:synthetic/e1"
+    assert load_screener(db, settings, workers=1)[0] is changed
