@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lantern.allegations.model import Allegation
 from lantern.allegations.service import allegation_from_row
 from lantern.audit.service import record_change
+from lantern.core.collection import bulk_work
 from lantern.core.dates import parse_partial
 from lantern.db.engine import Database, read_columns
 from lantern.db.tables.cases import ViolationCaseRow
@@ -722,6 +723,7 @@ def start_job(db: Database, *, kind: str, params: dict[str, Any]) -> int:
         return job.id
 
 
+@bulk_work()
 def run_job(
     db: Database,
     job_id: int,

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lantern.core.collection import bulk_work
 from lantern.db.engine import Database, read_columns
 from lantern.db.tables.licences import LicenceRow, PartyRow
 from lantern.db.tables.registry import UnitAliasRow, UnitRow
@@ -237,6 +238,7 @@ def names_resolved_to(session: Session, entity_ids: Iterable[str]) -> set[str]:
     return {name for name in found if name}
 
 
+@bulk_work()
 def revet(
     database: Database,
     settings: Settings,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from lantern.core.collection import in_bulk_work
 from lantern.screening.analysis import Analyser, Token, decode, encode
 from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context, Paired
 from lantern.screening.index import Blob, EntityRows, ScreeningIndex, blocking_keys
@@ -446,7 +447,8 @@ class Screener:
                 with multiprocessing.get_context("fork").Pool(count) as pool:
                     found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
             finally:
-                gc.unfreeze()
+                if not in_bulk_work():  # bulk work returns them to the collector when it ends
+                    gc.unfreeze()
                 _WORKER_SCREENER = None
         if len(distinct) == len(items):
             return found
