@@ -134,6 +134,7 @@ def _consignees_resolved_to(entity_ids: Iterable[str]) -> Iterator[Any]:
 
 def _resolved_to(session: Session, entity_ids: Iterable[str]) -> set[int]:
     """Licences with a party or a shipment consignee resolved to any of these entities."""
+    entity_ids = list(entity_ids)
     found: set[int] = set()
     for clause in _resolutions_to(session, entity_ids):
         found |= set(session.execute(select(ResolutionRow.licence_id).where(clause)).scalars())
@@ -229,6 +230,7 @@ def licences_naming(session: Session, names: Iterable[str]) -> set[int]:
 
 def names_resolved_to(session: Session, entity_ids: Iterable[str]) -> set[str]:
     """Party names and shipment consignees (as written) resolved to any of these entities."""
+    entity_ids = list(entity_ids)
     parties = select(PartyRow.name).join(ResolutionRow, ResolutionRow.party_id == PartyRow.id)
     found: set[str | None] = set()
     for clause in _resolutions_to(session, entity_ids):
