@@ -335,9 +335,10 @@ def resolve_parties(
         stats.changed_licences |= changed
         # A resolution stored exactly as it would be written again is left as it is.
         chosen = {party_id: pair for party_id, pair in chosen.items() if party_id not in same}
-    for start in range(0, len(chosen), 30_000):
-        ids = list(chosen)[start : start + 30_000]
-        session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(ids)))
+    party_ids = list(chosen)
+    for start in range(0, len(party_ids), 30_000):
+        part = party_ids[start : start + 30_000]
+        session.execute(delete(ResolutionRow).where(ResolutionRow.party_id.in_(part)))
     now = datetime.now(UTC)
     # Each distinct resolution's stored columns (and its form as read back) worked out once.
     columns: dict[int, tuple[dict[str, object], Resolution]] = {}

@@ -380,26 +380,21 @@ class Screener:
         for score, e, j, r, is_person, paired in results[:limit]:
             decision = self.config.decide(score)
             if explain == "decided" and decision is Decision.NO_MATCH:
-                matches.append(
-                    Match(
-                        entity_id=index.entity_ids[e],
-                        name=index.names[j],
-                        kind=index.kind_names[index.entity_kind[e]],
-                        score=round(score, 6),
-                        decision=decision,
-                        explanation=Explanation((), unexplained(score, self.config)),
-                    )
-                )
-                continue
-            if paired is not None:
-                # Explained from the pairing the score came from: the same steps, not made again.
-                comparison = self.comparer.finish(paired, explain=True)
+                explanation = Explanation((), unexplained(score, self.config))
             else:
-                query = person if is_person else readings[r][0]
-                assert query is not None
-                context = index.context_list[index.entity_context[e]]
-                comparison = self.comparer.compare(
-                    query, self._tokens(j), ctx, context, person=is_person, explain=True
+                if paired is not None:
+                    # Explained from the pairing the score came from: the same steps, not made again.
+                    comparison = self.comparer.finish(paired, explain=True)
+                else:
+                    query = person if is_person else readings[r][0]
+                    assert query is not None
+                    context = index.context_list[index.entity_context[e]]
+                    comparison = self.comparer.compare(
+                        query, self._tokens(j), ctx, context, person=is_person, explain=True
+                    )
+                explanation = Explanation(
+                    comparison.features,
+                    summarise(score, self.config, comparison.features, comparison.vetoed),
                 )
             matches.append(
                 Match(
@@ -408,10 +403,7 @@ class Screener:
                     kind=index.kind_names[index.entity_kind[e]],
                     score=round(score, 6),
                     decision=decision,
-                    explanation=Explanation(
-                        comparison.features,
-                        summarise(score, self.config, comparison.features, comparison.vetoed),
-                    ),
+                    explanation=explanation,
                 )
             )
         return matches
