@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,22 +267,27 @@ class ScreeningIndex:
         self.posting_offsets = np.zeros(len(self.key_ids) + 1, dtype=np.int64)
         np.cumsum(per_key, out=self.posting_offsets[1:])
 
-    def replace(self, keep: Sequence[str], rows: EntityRows) -> ScreeningIndex:
-        """A new index with the entities in `keep` as they are and `rows` (re-analysed) added.
+    def replace(self, drop: Collection[str], rows: EntityRows) -> ScreeningIndex:
+        """A new index without the entities in `drop`, the others as they are, and `rows` (re-analysed)
+        added at the end. This is the incremental rebuild: a changed entity is dropped and added again.
 
-        Kept entities are copied with array operations; only `rows` went through the analyser. This is
-        the incremental rebuild: a changed entity is dropped and added again.
+        Kept entities are copied with array operations, and only `rows` went through the analyser. The
+        postings are not sorted again: the kept ones keep their order (renumbered), and the new names'
+        postings, whose numbers are higher than any kept one, go at the end of each key's run. That is
+        exactly what `_invert` gives (tests compare the two), in time linear in the index, not a sort.
         """
-        position = self.position()
-        kept = np.asarray(sorted(position[i] for i in keep), dtype=np.int64)
+        ids = self.entity_ids
+        kept_mask = np.fromiter((eid not in drop for eid in ids), dtype=bool, count=len(ids))
+        kept = np.flatnonzero(kept_mask)
         out = ScreeningIndex()
         out.meta = dict(self.meta)
         out.kind_names = list(self.kind_names)
         out.country_names = list(self.country_names)
         out.context_list = list(self.context_list)
         out.key_ids = dict(self.key_ids)
-        out.entity_ids = [self.entity_ids[i] for i in kept]
-        out.fingerprints = [self.fingerprints[i] for i in kept]
+        everything = len(kept) == len(ids)
+        out.entity_ids = list(ids) if everything else [ids[i] for i in kept]
+        out.fingerprints = list(self.fingerprints) if everything else [self.fingerprints[i] for i in kept]
         out.entity_kind = self.entity_kind[kept]
         out.entity_country = self.entity_country[kept]
         out.entity_context = self.entity_context[kept]
@@ -294,15 +299,38 @@ class ScreeningIndex:
         out.entity_first = first
         name_rows = _ranges(self.entity_first[kept], counts.astype(np.int64))
         out.name_entity = np.repeat(np.arange(len(kept), dtype=np.int32), counts)
-        out.names = self.names.take(name_rows)
-        out.encodings = self.encodings.take(name_rows)
+        out.names = self.names if everything else self.names.take(name_rows)
+        out.encodings = self.encodings if everything else self.encodings.take(name_rows)
         key_counts = np.diff(self.name_key_offsets)[name_rows]
         key_rows = _ranges(self.name_key_offsets[name_rows], key_counts)
         out.name_keys = self.name_keys[key_rows]
         out.name_key_offsets = np.zeros(len(name_rows) + 1, dtype=np.int64)
         np.cumsum(key_counts, out=out.name_key_offsets[1:])
+        # The kept postings, renumbered: a dropped name's postings go, the rest keep their order.
+        renumber = np.full(len(self.name_entity), -1, dtype=np.int32)
+        renumber[name_rows] = np.arange(len(name_rows), dtype=np.int32)
+        postings = renumber[self.postings]
+        present = postings >= 0
+        before = np.zeros(len(present) + 1, dtype=np.int64)
+        np.cumsum(present, out=before[1:])
+        kept_offsets = before[self.posting_offsets]
+        postings = postings[present]
+        old_names, old_keys, old_key_count = len(name_rows), len(out.name_keys), len(out.key_ids)
         out._append(rows)
-        out._invert()
+        # The new names' postings, by key and then by name (the order of the new names' key lists).
+        new_keys = out.name_keys[old_keys:]
+        new_counts = np.diff(out.name_key_offsets[old_names:])
+        owners = np.repeat(np.arange(old_names, out.name_total, dtype=np.int32), new_counts)
+        order = np.argsort(new_keys, kind="stable")
+        new_keys, owners = new_keys[order], owners[order]
+        key_total = len(out.key_ids)
+        ends = np.concatenate(
+            [kept_offsets, np.full(key_total - old_key_count, kept_offsets[-1], dtype=np.int64)]
+        )
+        out.postings = np.insert(postings, ends[new_keys + 1], owners)
+        added = np.zeros(key_total + 1, dtype=np.int64)
+        np.cumsum(np.bincount(new_keys, minlength=key_total), out=added[1:])
+        out.posting_offsets = ends + added
         return out
 
     # Reading -----------------------------------------------------------------------------------------

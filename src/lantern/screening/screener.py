@@ -276,13 +276,12 @@ class Screener:
             gone = {eid for eid in removed if eid in old}
         if not fresh and not gone:
             return self, {"kept": len(ids), "analysed": 0, "removed": 0}
-        drop = gone | {e.id for e in fresh}
-        keep = [eid for eid in ids if eid not in drop]
+        drop = gone | {e.id for e in fresh if e.id in old}
         count = workers if workers is not None else self.workers
         rows = analyse_in_parallel(fresh, count)
-        index = self.index.replace(keep, rows)
+        index = self.index.replace(drop, rows)
         return Screener(index, self._settings_like()), {
-            "kept": len(keep),
+            "kept": len(ids) - len(drop),
             "analysed": len(fresh),
             "removed": len(gone),
         }

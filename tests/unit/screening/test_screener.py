@@ -139,6 +139,42 @@ def test_update_reanalyses_only_what_changed() -> None:
     assert updated.screen("SEMAR")[0].entity_id == "unit:mx-semar"
 
 
+def test_an_update_gives_the_postings_a_full_inversion_gives() -> None:
+    many = [
+        *ENTITIES,
+        *(unit(f"mx-bi-{n}", f"{n}/o. Batallón de Infantería", f"BI {n}", kind="army") for n in range(40)),
+    ]
+    index = ScreeningIndex.from_rows(analyse_in_parallel(many, 1), {})
+    # Drop some (first, middle, last), change one, and add entities with words the index has never seen.
+    drop = {"unit:mx-semar", "unit:mx-bi-7", "unit:mx-bi-39", "unit:mx-gro-pe"}
+    fresh = [
+        unit("mx-gro-pe", "Policía Estatal de Guerrero", "PE Gro", state="Guerrero"),
+        unit("mx-zac-pe", "Policía Estatal de Zacatecas", "Zacatecas State Police", state="Zacatecas"),
+        ScreeningEntity("entry:list/new", ("Quetzalcoatl Armas y Cartuchos, S.A. de C.V.",), "company", "MX"),
+    ]
+    updated = index.replace(drop, analyse_in_parallel(fresh, 1))
+    assert updated.entity_ids == [e.id for e in many if e.id not in drop] + [e.id for e in fresh]
+    assert len(updated.key_ids) > len(index.key_ids)
+    inverted = ScreeningIndex.from_rows(analyse_in_parallel([], 1), {})
+    inverted.key_ids, inverted.name_keys = updated.key_ids, updated.name_keys
+    inverted.name_key_offsets = updated.name_key_offsets
+    inverted._invert()
+    assert updated.postings.tolist() == inverted.postings.tolist()
+    assert updated.posting_offsets.tolist() == inverted.posting_offsets.tolist()
+    # Nothing dropped: the names are shared with the old index, the postings still what inversion gives.
+    added = index.replace(set(), analyse_in_parallel(fresh[1:], 1))
+    inverted.key_ids, inverted.name_keys = added.key_ids, added.name_keys
+    inverted.name_key_offsets = added.name_key_offsets
+    inverted._invert()
+    assert added.postings.tolist() == inverted.postings.tolist()
+    assert added.posting_offsets.tolist() == inverted.posting_offsets.tolist()
+    assert len(index) == len(many)  # the old index is left as it was
+    screener = Screener(updated, ScreeningSettings())
+    assert screener.screen("Policía Estatal de Zacatecas")[0].entity_id == "unit:mx-zac-pe"
+    assert screener.screen("PE Gro")[0].entity_id == "unit:mx-gro-pe"
+    assert all(m.entity_id != "unit:mx-bi-7" for m in screener.screen("7/o. Batallón de Infantería"))
+
+
 def test_matches_survive_pickling_as_they_were() -> None:
     """Batch workers send matches back pickled."""
     import pickle
