@@ -208,7 +208,9 @@ def parties_matching(database: Database, settings: Settings, names: dict[str, li
     screener, by_id = party_name_screener(database, settings)
     queries = [Query(name=name) for entity_names in names.values() for name in entity_names]
     matched: set[str] = set()
-    for matches in screener.screen_many(queries, workers=settings.screening.workers, limit=50):
+    # Only the decisions are read: a candidate below "possible" is not explained (`explain="decided"`).
+    workers = settings.screening.workers
+    for matches in screener.screen_many(queries, workers=workers, limit=50, explain="decided"):
         matched |= {
             by_id[m.entity_id] for m in matches if str(m.decision) != "no_match" and m.entity_id in by_id
         }
