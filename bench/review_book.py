@@ -37,7 +37,7 @@ from lantern.db.tables.review import AlertRow, FindingRow, ResolutionRow
 from lantern.io.service import import_files
 from lantern.review.runner import run_review
 from lantern.review.service import Outcome, cached_registry
-from lantern.review.triggers import change_from_import, revet
+from lantern.review.triggers import change_from_import, party_name_screener, revet
 from lantern.screening.service import load_screener
 from lantern.settings import Settings
 from lantern.synth.generate import SynthOptions, generate
@@ -219,9 +219,10 @@ def main(argv: list[str] | None = None) -> None:
             shutil.copytree(settings.data_dir, kept / "data")
     else:
         # The changes below run in a process that has just reviewed the book; load what it would hold: the
-        # screening index (on disk, current) and the registry (in memory).
+        # screening index (on disk, current), the index of party names and the registry (in memory).
         started = time.perf_counter()
         load_screener(database, settings)
+        party_name_screener(database, settings)
         with database.session() as session:
             cached_registry(session)
         print(f"screening index and registry loaded in {time.perf_counter() - started:.1f} s", flush=True)

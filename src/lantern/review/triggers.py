@@ -181,9 +181,14 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
     with only the names that are new since it was written."""
     with database.session() as session:
         names = sorted(name for (name,) in read_columns(session, select(PartyRow.name).distinct()))
-    by_id = {_name_id(name): name for name in names}
     folder: Path = settings.data_dir / "screening-parties"
-    if Screener.cache_is_current(folder, settings.screening):
+    current = Screener.cache_is_current(folder, settings.screening)
+    held = _PARTY_NAMES.get(str(folder))
+    if current and held is not None and held[0] == names:
+        # The same names as this process last indexed, and the cache still on disk: nothing to hash or load.
+        return held[1], held[2]
+    by_id = {_name_id(name): name for name in names}
+    if current:
         screener = Screener.load(folder, settings.screening)
         # An entity here is its name (and its id a digest of it): the same ids are the same index.
         if set(screener.index.entity_ids) != by_id.keys():
@@ -194,7 +199,13 @@ def party_name_screener(database: Database, settings: Settings) -> tuple[Screene
             _name_entities(by_id), settings.screening, workers=settings.screening.workers
         )
         screener.save(folder)
+    _PARTY_NAMES.clear()
+    _PARTY_NAMES[str(folder)] = (names, screener, by_id)
     return screener, by_id
+
+
+#: The party names this process last indexed, with their screener and ids, by cache folder: one.
+_PARTY_NAMES: dict[str, tuple[list[str], Screener, dict[str, str]]] = {}
 
 
 def _name_entities(by_id: dict[str, str]) -> list[ScreeningEntity]:

@@ -4,9 +4,11 @@ on exactly the licences in that unit's hierarchy. Every record here is synthetic
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from lantern.db.engine import Database
@@ -14,7 +16,8 @@ from lantern.db.tables.review import AlertRow, ResolutionRow
 from lantern.io.service import import_files
 from lantern.review.runner import run_review
 from lantern.review.service import Outcome
-from lantern.review.triggers import change_from_import, parties_matching, revet
+from lantern.review.triggers import change_from_import, parties_matching, party_name_screener, revet
+from lantern.screening import Screener
 from lantern.settings import Settings
 from tests.factories import add_licence, add_unit
 
@@ -227,3 +230,40 @@ def test_a_write_transaction_finds_the_registry_a_read_session_loaded(fresh_db: 
         assert stamped_registry(session) is read
     with fresh_db.session() as session:
         assert stamped_registry(session) is read
+
+
+def test_the_party_name_index_is_held_while_the_names_are_the_same(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that screened backwards keeps the party-name index it built; it is read from the files
+    again only when the book's party names change, and rebuilt when the files are gone."""
+    settings = Settings(data_dir=tmp_path / "data")
+    _book(db)
+    first, by_id = party_name_screener(db, settings)
+    assert {
+        "Example Arms Inc.",
+        "Policía Municipal de Ejemplo",
+        "Secretaría de Seguridad Pública del Estado de Prueba",
+    } <= set(by_id.values())
+    assert "Policía Estatal de Ejemplo" not in by_id.values()
+
+    def not_loaded(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the held index should have been used")
+
+    monkeypatch.setattr(Screener, "load", not_loaded)
+    again, same = party_name_screener(db, settings)
+    assert again is first
+    assert same == by_id
+    monkeypatch.undo()
+    with db.transaction() as session:
+        add_licence(session, "T-NEW", issue_date=date(2020, 1, 1), end_user="Policía Estatal de Ejemplo")
+    grown, grown_ids = party_name_screener(db, settings)
+    assert grown is not first
+    assert "Policía Estatal de Ejemplo" in grown_ids.values()
+    assert set(by_id) < set(grown_ids)
+    # The files removed (as a new matcher version would leave them): built again, not taken from memory.
+    shutil.rmtree(settings.data_dir / "screening-parties")
+    rebuilt, rebuilt_ids = party_name_screener(db, settings)
+    assert rebuilt is not grown
+    assert rebuilt_ids == grown_ids
+    assert (settings.data_dir / "screening-parties" / "index").is_dir()
