@@ -9,7 +9,8 @@ wall time right after a re-vet of 180,000 licences had grown the heap.
 `bulk_work()` moves what the process holds before the work out of the collector's sight (`gc.freeze`) and
 raises the first threshold while the work runs; cyclic garbage made during it is still collected, in larger
 steps. Nested and concurrent uses share one setting: the first to enter applies it, the last to leave
-restores the thresholds and returns the frozen objects to the collector.
+restores the thresholds and returns the frozen objects to the collector. The freezing is `frozen()`, which
+forked screening workers use on their own too; one count of users serves both.
 """
 
 from __future__ import annotations
@@ -24,30 +25,49 @@ from contextlib import contextmanager
 BULK_THRESHOLDS = (50_000, 20, 20)
 
 _lock = threading.Lock()
-_depth = 0
+_frozen = 0
+_bulk = 0
 _saved: tuple[int, int, int] | None = None
 
 
 @contextmanager
-def bulk_work() -> Iterator[None]:
-    global _depth, _saved
+def frozen() -> Iterator[None]:
+    """What the process holds now is left out of the collector's walks (`gc.freeze`) until the last user
+    leaves. Each entry freezes again, so what an outer user made since its own entry is frozen too: a
+    process forked inside (screening workers) then never copies the parent's objects page by page when it
+    collects."""
+    global _frozen
     with _lock:
-        if _depth == 0:
-            _saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(*BULK_THRESHOLDS)
-        _depth += 1
+        gc.freeze()
+        _frozen += 1
     try:
         yield
     finally:
         with _lock:
-            _depth -= 1
-            if _depth == 0 and _saved is not None:
-                gc.set_threshold(*_saved)
+            _frozen -= 1
+            if _frozen == 0:
                 gc.unfreeze()
-                _saved = None
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    global _bulk, _saved
+    with frozen():
+        with _lock:
+            if _bulk == 0:
+                _saved = gc.get_threshold()
+                gc.set_threshold(*BULK_THRESHOLDS)
+            _bulk += 1
+        try:
+            yield
+        finally:
+            with _lock:
+                _bulk -= 1
+                if _bulk == 0 and _saved is not None:
+                    gc.set_threshold(*_saved)
+                    _saved = None
 
 
 def in_bulk_work() -> bool:
     """Whether some bulk work holds the setting (and the frozen objects) now."""
-    return _depth > 0
+    return _bulk > 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from lantern.core.collection import in_bulk_work
+from lantern.core.collection import frozen
 from lantern.screening.analysis import Analyser, Token, decode, encode
 from lantern.screening.compare import EMPTY_CONTEXT, Comparer, Context, Paired
 from lantern.screening.index import Blob, EntityRows, ScreeningIndex, blocking_keys
@@ -433,13 +432,10 @@ class Screener:
             chunks = [(distinct[i : i + size], limit, explain) for i in range(0, len(distinct), size)]
             # What the parent holds is left out of the workers' garbage collections: a collection would
             # otherwise walk (and so copy, page by page) every object the workers share with it.
-            gc.freeze()
             try:
-                with multiprocessing.get_context("fork").Pool(count) as pool:
+                with frozen(), multiprocessing.get_context("fork").Pool(count) as pool:
                     found = [m for part in pool.map(_screen_chunk, chunks) for m in part]
             finally:
-                if not in_bulk_work():  # bulk work returns them to the collector when it ends
-                    gc.unfreeze()
                 _WORKER_SCREENER = None
         if len(distinct) == len(items):
             return found
